@@ -1,0 +1,87 @@
+//! The command line (clap definitions only).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Review AI-generated infrastructure changes hunk by hunk.
+#[derive(Debug, Parser)]
+#[command(name = "countersign", version, about, long_about = None)]
+pub struct Cli {
+    /// When to use colours: `auto` uses them when the output is a terminal and NO_COLOR is unset.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    /// Syntax theme: countersign-dark, countersign-light, a syntect bundled theme, or a .tmTheme file.
+    #[arg(long, global = true, value_name = "NAME|FILE")]
+    pub theme: Option<String>,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the change as an annotated diff (pager-style), or as JSON for scripts.
+    Show(ShowArgs),
+}
+
+/// When to colour output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Colours when writing to a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// Output formats of `show`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    /// The annotated diff.
+    Text,
+    /// The review model: files, hunks with ids, ranges, lines.
+    Json,
+}
+
+/// Which change to load. With nothing given: the current branch against the merge-base with
+/// the default branch (origin/HEAD, main or master), like a pull request.
+#[derive(Debug, Args)]
+pub struct SourceArgs {
+    /// A git range: `A..B` or `A...B` (both: what B adds since its merge-base with A), or `A`
+    /// (= `A...HEAD`).
+    #[arg(value_name = "RANGE", conflicts_with_all = ["patch", "plan"])]
+    pub range: Option<String>,
+
+    /// A unified diff file (git diff, git format-patch, diff -u), or `-` for standard input.
+    #[arg(long, value_name = "FILE", conflicts_with = "plan")]
+    pub patch: Option<PathBuf>,
+
+    /// A Terraform plan as JSON (`terraform show -json PLANFILE`, or tofu's).
+    #[arg(long, value_name = "PLAN.json")]
+    pub plan: Option<PathBuf>,
+
+    /// Lines of context around each change in a git range (like git's -U).
+    #[arg(short = 'U', long = "unified", value_name = "N", default_value_t = 3)]
+    pub unified: u32,
+}
+
+/// Arguments of `show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The change to show.
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
+    pub format: ShowFormat,
+
+    /// Write straight to the terminal instead of through $PAGER (less -R).
+    #[arg(long)]
+    pub no_pager: bool,
+}

@@ -1,0 +1,24 @@
+//! One file per subcommand: thin adapters from parsed arguments to library calls.
+
+pub mod output;
+pub mod show;
+
+use crate::cli::SourceArgs;
+use crate::source::Source;
+
+impl SourceArgs {
+    /// The source these arguments name; a git range is looked up from the current directory.
+    pub fn source(&self) -> Source {
+        if let Some(p) = &self.patch {
+            Source::Patch(p.clone())
+        } else if let Some(p) = &self.plan {
+            Source::Plan(p.clone())
+        } else {
+            Source::GitRange {
+                repo: std::path::PathBuf::from("."),
+                range: self.range.clone(),
+                context: self.unified,
+            }
+        }
+    }
+}

@@ -1,0 +1,39 @@
+//! `countersign show`: the whole change, pager-style, or as JSON.
+
+use crate::cli::{ColorChoice, ShowArgs, ShowFormat};
+use crate::error::{Error, Result};
+use crate::render::highlight::{DEFAULT_THEME, Highlighter, is_dark, load_theme};
+use crate::render::json;
+use crate::render::paint::Palette;
+use crate::render::text::{Colors, write_change};
+
+use super::output::{Output, use_color};
+
+/// Runs `show`.
+pub fn run(args: &ShowArgs, color: ColorChoice, theme: Option<&str>) -> Result<()> {
+    let change = args.source.source().load()?;
+    let mut out = Output::open(!args.no_pager && args.format == ShowFormat::Text);
+    let written = match args.format {
+        ShowFormat::Json => json::write_ascii(&json::changeset(&change), &mut out),
+        ShowFormat::Text => {
+            if use_color(color) {
+                let theme = load_theme(theme.unwrap_or(DEFAULT_THEME))?;
+                let colors = Colors {
+                    palette: Palette::for_background(is_dark(&theme)),
+                    highlighter: Highlighter::new(&theme),
+                };
+                write_change(&change, Some(&colors), &mut out)
+            } else {
+                write_change(&change, None, &mut out)
+            }
+        }
+    };
+    written.and_then(|()| out.finish()).or_else(|e| {
+        // A reader that stops early (`| head`, quitting the pager) is not an error.
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            Ok(())
+        } else {
+            Err(Error::Internal(format!("writing output: {e}")))
+        }
+    })
+}

@@ -1,0 +1,14 @@
+//! countersign: review AI-generated infrastructure changes hunk by hunk.
+//!
+//! The library holds every capability; the `countersign` binary only parses arguments and
+//! calls into it. Data flows one way: a [`source`] loads a change into the pure [`model`],
+//! and [`render`] turns the model into text for the terminal or JSON for scripts.
+
+pub mod cli;
+pub mod commands;
+pub mod error;
+pub mod model;
+pub mod render;
+pub mod source;
+
+pub use error::{Error, Result};

@@ -1,0 +1,9 @@
+//! Turning the model into something to look at, shared by `show` and (later) the review screen:
+//! sanitizing, syntax highlighting, word-level emphasis, colours, text and JSON layouts.
+
+pub mod highlight;
+pub mod inline;
+pub mod json;
+pub mod paint;
+pub mod sanitize;
+pub mod text;

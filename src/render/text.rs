@@ -1,0 +1,250 @@
+//! The pager-style text rendering of a whole change: file headers, hunk headers with ids,
+//! old/new line numbers, and — with colour — syntax highlighting, +/- backgrounds and
+//! word-level emphasis. Every piece of input text passes through [`sanitize`] first.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use super::highlight::{Highlighter, Spans};
+use super::inline::{emphasis, partners};
+use super::paint::{self, LineLayers, Palette};
+use super::sanitize::{Sanitized, sanitize, sanitize_str};
+use crate::model::{
+    ChangeSet, FileChange, FileContent, FileStatus, Hunk, HunkKind, LineKind, SourceInfo,
+};
+
+/// Colours for the text rendering; `None` renders plain text.
+pub struct Colors<'t> {
+    /// Diff colours.
+    pub palette: Palette,
+    /// Syntax highlighting.
+    pub highlighter: Highlighter<'t>,
+}
+
+/// Writes the whole change. Work is per hunk, streamed, so memory stays flat.
+pub fn write_change(
+    cs: &ChangeSet,
+    colors: Option<&Colors<'_>>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let mut buf = String::with_capacity(64 * 1024);
+    header(cs, colors, &mut buf);
+    out.write_all(buf.as_bytes())?;
+    for file in &cs.files {
+        buf.clear();
+        file_header(file, colors, &mut buf);
+        out.write_all(buf.as_bytes())?;
+        for hunk in &file.hunks {
+            buf.clear();
+            write_hunk(file, hunk, colors, &mut buf);
+            out.write_all(buf.as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+fn header(cs: &ChangeSet, colors: Option<&Colors<'_>>, buf: &mut String) {
+    let source = match &cs.source {
+        SourceInfo::GitRange { spec, base, head } => format!(
+            "git {spec} ({}..{})",
+            &base[..base.len().min(10)],
+            &head[..head.len().min(10)]
+        ),
+        SourceInfo::Patch { name, .. } => format!("patch {name}"),
+        SourceInfo::Plan {
+            name,
+            terraform_version,
+            ..
+        } => match terraform_version {
+            Some(v) => format!("plan {name} (terraform {v})"),
+            None => format!("plan {name}"),
+        },
+    };
+    let (added, removed) = cs.line_stats();
+    let line = format!(
+        "countersign · {} · {} files, {} hunks, +{added} −{removed}",
+        sanitize_str(&source),
+        cs.files.len(),
+        cs.hunk_count()
+    );
+    emit(buf, colors, &line, |p| (p.file, true));
+    if let Some(p) = &cs.plan {
+        let line = format!(
+            "Plan: {} to add, {} to change, {} to replace, {} to destroy; {} output changes",
+            p.create, p.update, p.replace, p.delete, p.outputs_changed
+        );
+        emit(buf, colors, &line, |p| (p.hunk, true));
+    }
+    for note in &cs.notes {
+        emit(buf, colors, &format!("note: {}", sanitize_str(note)), |p| {
+            (p.gutter, false)
+        });
+    }
+    if cs.files.is_empty() {
+        emit(buf, colors, "no changes", |p| (p.gutter, false));
+    }
+}
+
+fn emit(
+    buf: &mut String,
+    colors: Option<&Colors<'_>>,
+    text: &str,
+    pick: impl Fn(&Palette) -> (paint::Rgb, bool),
+) {
+    match colors {
+        Some(c) => {
+            let (fg, bold) = pick(&c.palette);
+            paint::solid(buf, text, fg, bold);
+        }
+        None => buf.push_str(text),
+    }
+    buf.push('\n');
+}
+
+fn file_header(file: &FileChange, colors: Option<&Colors<'_>>, buf: &mut String) {
+    let path = sanitize(file.path()).text;
+    let mut line = match file.status {
+        FileStatus::Renamed | FileStatus::Copied => format!(
+            "{}: {} → {path}",
+            file.status.word(),
+            sanitize(file.old_path.as_deref().unwrap_or_default()).text
+        ),
+        _ if file.content == FileContent::Plan => format!("module: {path}"),
+        status => format!("{}: {path}", status.word()),
+    };
+    if let Some(s) = file.similarity {
+        let _ = write!(line, " ({s}% similar)");
+    }
+    match file.content {
+        FileContent::Binary => line.push_str(" (binary)"),
+        FileContent::Submodule => line.push_str(" (submodule)"),
+        _ => {}
+    }
+    buf.push('\n');
+    emit(buf, colors, &format!("── {line} ──"), |p| {
+        (p.file, true)
+    });
+}
+
+fn hunk_header(hunk: &Hunk) -> String {
+    let head = match &hunk.kind {
+        HunkKind::Text | HunkKind::Submodule => format!(
+            "@@ -{},{} +{},{} @@",
+            hunk.old_start, hunk.old_lines, hunk.new_start, hunk.new_lines
+        ),
+        HunkKind::Meta => "@@ file metadata @@".to_string(),
+        HunkKind::Binary => "@@ binary @@".to_string(),
+        HunkKind::Resource { .. } => String::from("#"),
+    };
+    let title = sanitize_str(&hunk.title);
+    let mut s = head;
+    if !title.is_empty() {
+        s.push(' ');
+        s.push_str(&title);
+    }
+    let _ = write!(s, " · {}", hunk.id.short());
+    s
+}
+
+/// The path whose extension picks the syntax: plan hunks are rendered in HCL form.
+fn syntax_path(file: &FileChange) -> String {
+    match file.content {
+        FileContent::Plan => "plan.tf".to_string(),
+        FileContent::Text => String::from_utf8_lossy(file.path()).into_owned(),
+        _ => String::new(),
+    }
+}
+
+fn write_hunk(file: &FileChange, hunk: &Hunk, colors: Option<&Colors<'_>>, buf: &mut String) {
+    emit(buf, colors, &hunk_header(hunk), |p| (p.hunk, false));
+    let width = hunk
+        .lines
+        .iter()
+        .flat_map(|l| [l.old_lineno, l.new_lineno])
+        .flatten()
+        .max()
+        .map_or(1, |n| n.to_string().len())
+        .max(3);
+    let texts: Vec<Sanitized> = hunk.lines.iter().map(|l| sanitize(&l.bytes)).collect();
+    let spans = colors.map(|c| side_spans(&c.highlighter, &syntax_path(file), hunk, &texts));
+    let pairs = colors.map(|_| partners(&hunk.lines));
+    for (i, line) in hunk.lines.iter().enumerate() {
+        let num = |n: Option<u32>| n.map_or_else(|| " ".repeat(width), |n| format!("{n:>width$}"));
+        let gutter = format!("{} {} │ ", num(line.old_lineno), num(line.new_lineno));
+        let marker = line.kind.marker() as char;
+        match colors {
+            None => {
+                buf.push_str(&gutter);
+                buf.push(marker);
+                buf.push_str(&texts[i].text);
+            }
+            Some(c) => {
+                let p = &c.palette;
+                paint::solid(buf, &gutter, p.gutter, false);
+                let (bg, emph_bg, marker_fg) = match line.kind {
+                    LineKind::Removed => (Some(p.minus), p.minus_emph, p.minus_marker),
+                    LineKind::Added => (Some(p.plus), p.plus_emph, p.plus_marker),
+                    LineKind::Context => (None, p.plus_emph, p.gutter),
+                };
+                paint::solid(buf, &marker.to_string(), marker_fg, true);
+                let emph = match pairs.as_ref().and_then(|p| p[i]) {
+                    Some(j) => {
+                        let (old, new) = if line.kind == LineKind::Removed {
+                            (i, j)
+                        } else {
+                            (j, i)
+                        };
+                        let (o, n) = emphasis(&texts[old].text, &texts[new].text);
+                        if line.kind == LineKind::Removed { o } else { n }
+                    }
+                    None => Vec::new(),
+                };
+                let no_spans = Vec::new();
+                let line_spans = spans.as_ref().map_or(&no_spans, |s| &s[i]);
+                paint::layered(
+                    buf,
+                    &LineLayers {
+                        text: &texts[i].text,
+                        spans: line_spans,
+                        background: bg,
+                        emphasis: (&emph, emph_bg),
+                        markers: &texts[i].markers,
+                        warn: p.warn,
+                    },
+                );
+            }
+        }
+        buf.push('\n');
+        if line.no_newline_at_eof {
+            emit(
+                buf,
+                colors,
+                &format!(
+                    "{} {} │ \\ No newline at end of file",
+                    " ".repeat(width),
+                    " ".repeat(width)
+                ),
+                |p| (p.gutter, false),
+            );
+        }
+    }
+}
+
+/// Highlights the old side (context + removed) and the new side (context + added) of a hunk
+/// separately, so each is parsed as the code it is; context takes the new side's colours.
+fn side_spans(h: &Highlighter<'_>, path: &str, hunk: &Hunk, texts: &[Sanitized]) -> Vec<Spans> {
+    let mut out = vec![Vec::new(); hunk.lines.len()];
+    if path.is_empty() {
+        return out;
+    }
+    for side in [LineKind::Removed, LineKind::Added] {
+        let idx: Vec<usize> = (0..hunk.lines.len())
+            .filter(|&i| hunk.lines[i].kind == side || hunk.lines[i].kind == LineKind::Context)
+            .collect();
+        let lines: Vec<&str> = idx.iter().map(|&i| texts[i].text.as_str()).collect();
+        for (i, spans) in idx.into_iter().zip(h.highlight(path, &lines)) {
+            out[i] = spans;
+        }
+    }
+    out
+}
