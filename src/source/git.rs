@@ -171,7 +171,11 @@ fn file_change(
             old_lines: 0,
             new_start: 0,
             new_lines: 0,
-            title: format!("binary file, {old_size} → {new_size} bytes"),
+            title: match status {
+                FileStatus::Added => format!("new binary file, {new_size} bytes"),
+                FileStatus::Deleted => format!("deleted binary file, {old_size} bytes"),
+                _ => format!("binary file, {old_size} → {new_size} bytes"),
+            },
             lines: binary_hunk_lines(status, &old_id, &new_id),
         });
     } else if let Some(patch) = patch {

@@ -543,10 +543,10 @@ fn digits(s: &str) -> Option<u32> {
 /// A path from a `---`/`+++` line: timestamps after a tab dropped, quotes undone, `/dev/null`
 /// as absent, and for git diffs the `a/`/`b/` prefix removed.
 fn diff_path(raw: &[u8], git: bool) -> Option<Vec<u8>> {
-    let raw = if raw.first() == Some(&b'"') {
-        raw
-    } else {
-        raw.split(|&b| b == b'\t').next().unwrap_or(raw)
+    // git ends a name containing spaces with a tab; diff -u puts a timestamp after one.
+    let raw = match raw.first() {
+        Some(b'"') => closing_quote(raw).map_or(raw, |end| &raw[..=end]),
+        _ => raw.split(|&b| b == b'\t').next().unwrap_or(raw),
     };
     let path = unquote(raw);
     if path == b"/dev/null" {
