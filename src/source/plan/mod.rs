@@ -18,7 +18,7 @@ use crate::model::{
     PlanSummary, SourceInfo, sha256_hex,
 };
 use node::{Node, masked_canonical};
-use render::{Label, Lines};
+use render::{Label, Lines, plural};
 
 /// Loads a plan from its file bytes. `name` is used in error messages.
 pub fn parse(bytes: &[u8], name: &str) -> Result<ChangeSet> {
@@ -85,14 +85,18 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<ChangeSet> {
     }
     if summary.no_op + summary.read > 0 {
         notes.push(format!(
-            "{} unchanged resources and {} data source reads are summarised, not reviewed",
-            summary.no_op, summary.read
+            "{} unchanged {} and {} data source {} summarised, not reviewed",
+            summary.no_op,
+            plural(summary.no_op, "resource"),
+            summary.read,
+            plural(summary.read, "read"),
         ));
     }
     if summary.forget > 0 {
         notes.push(format!(
-            "{} resources are removed from state without being destroyed (forget)",
-            summary.forget
+            "{} {} removed from state without being destroyed (forget)",
+            summary.forget,
+            plural(summary.forget, "resource")
         ));
     }
     let files = modules
@@ -414,11 +418,7 @@ fn outputs_hunk(outputs: Option<&Value>, summary: &mut PlanSummary) -> Option<Hu
         title: format!(
             "{} output {} change",
             summary.outputs_changed,
-            if summary.outputs_changed == 1 {
-                "value"
-            } else {
-                "values"
-            }
+            plural(summary.outputs_changed, "value")
         ),
         lines,
     })

@@ -191,10 +191,23 @@ impl Lines {
                 let Label::Attr(key, _) = label else {
                     unreachable!()
                 };
+                let mut unchanged = 0;
                 for i in 0..bl.len().max(al.len()) {
+                    if bl.get(i) == al.get(i) {
+                        unchanged += 1;
+                        continue;
+                    }
                     path.push(i.to_string());
                     self.diff(depth, Label::Block(key), bl.get(i), al.get(i), forces, path);
                     path.pop();
+                }
+                if unchanged > 0 {
+                    let what = plural(unchanged, &format!("{} block", key_text(key)));
+                    self.push(
+                        LineKind::Context,
+                        depth,
+                        &format!("# ({unchanged} unchanged {what} hidden)"),
+                    );
                 }
             }
             (Some(Node::List(bl)), Some(Node::List(al))) if !bl.is_empty() && !al.is_empty() => {
@@ -319,7 +332,8 @@ fn tag_kind(tag: similar::ChangeTag) -> LineKind {
     }
 }
 
-fn plural(n: usize, word: &str) -> String {
+/// `word` with an `s` unless `n` is one.
+pub fn plural(n: usize, word: &str) -> String {
     if n == 1 {
         word.to_string()
     } else {
