@@ -339,3 +339,101 @@ fn show_escapes_hostile_characters() {
         );
     }
 }
+
+/// Sets a gitlink (submodule pointer) at `path` in the index and commits it.
+fn commit_gitlink(r: &Repo, path: &str, target: &str, message: &str) {
+    let mut index = r.repo.index().unwrap();
+    let mut entry = index.get_path(std::path::Path::new("a.tf"), 0).unwrap();
+    entry.path = path.as_bytes().to_vec();
+    entry.mode = 0o160000;
+    entry.id = git2::Oid::from_str(target).unwrap();
+    entry.file_size = 0;
+    index.add(&entry).unwrap();
+    let tree = r.repo.find_tree(index.write_tree().unwrap()).unwrap();
+    let sig = git2::Signature::now("Test", "test@example.com").unwrap();
+    let parent = r.repo.head().unwrap().peel_to_commit().unwrap();
+    r.repo
+        .commit(Some("HEAD"), &sig, &sig, message, &tree, &[&parent])
+        .unwrap();
+}
+
+/// A submodule pointer move is one decidable hunk naming both commits.
+#[test]
+fn submodule_pointer_moves_are_shown() {
+    let r = Repo::new();
+    r.write("a.tf", "a = 1\n");
+    r.commit("base");
+    commit_gitlink(
+        &r,
+        "vendor/modules",
+        "1111111111111111111111111111111111111111",
+        "add submodule",
+    );
+    r.branch("feature");
+    commit_gitlink(
+        &r,
+        "vendor/modules",
+        "2222222222222222222222222222222222222222",
+        "bump submodule",
+    );
+    let doc = r.show_json(&["main..feature"]);
+    let file = &doc["files"][0];
+    assert_eq!(file["path"], "vendor/modules");
+    assert_eq!(file["content"], "submodule");
+    let hunk = &file["hunks"][0];
+    assert_eq!(hunk["kind"]["type"], "submodule");
+    let texts: Vec<&str> = hunk["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            "Subproject commit 1111111111111111111111111111111111111111",
+            "Subproject commit 2222222222222222222222222222222222222222"
+        ]
+    );
+}
+
+/// `.gitattributes` marking a text file binary (or `-diff`) is honoured.
+#[test]
+fn gitattributes_binary_is_honoured() {
+    let r = Repo::new();
+    r.write(".gitattributes", "*.lock binary\nsecrets.tfvars -diff\n")
+        .write("deps.lock", "a = 1\n")
+        .write("secrets.tfvars", "token = \"x\"\n");
+    r.commit("base");
+    r.branch("feature")
+        .write("deps.lock", "a = 2\n")
+        .write("secrets.tfvars", "token = \"y\"\n");
+    r.commit("bump");
+    let doc = r.show_json(&["main..feature"]);
+    for path in ["deps.lock", "secrets.tfvars"] {
+        let hunks = hunks_of(&doc, path);
+        assert_eq!(hunks.len(), 1, "{path}");
+        assert_eq!(hunks[0]["kind"]["type"], "binary", "{path}");
+    }
+}
+
+/// `-U N` sets the context around changes, like git's.
+#[test]
+fn unified_context_option() {
+    let r = Repo::new();
+    let body: String = (1..=30).map(|i| format!("line{i} = {i}\n")).collect();
+    r.write("a.tf", &body);
+    r.commit("base");
+    r.branch("feature")
+        .write("a.tf", body.replace("line15 = 15", "line15 = 0"));
+    r.commit("edit");
+    let lines = |u: &str| {
+        hunks_of(&r.show_json(&["main..feature", "-U", u]), "a.tf")[0]["lines"]
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    assert_eq!(lines("3"), 8);
+    assert_eq!(lines("0"), 2);
+    assert_eq!(lines("10"), 22);
+}
