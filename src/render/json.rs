@@ -93,7 +93,7 @@ pub fn write_ascii(value: &Value, out: &mut dyn Write) -> io::Result<()> {
         &mut *out,
         AsciiFormatter(serde_json::ser::PrettyFormatter::new()),
     );
-    value.serialize(&mut ser).map_err(io::Error::other)?;
+    value.serialize(&mut ser).map_err(io::Error::from)?;
     out.write_all(b"\n")
 }
 

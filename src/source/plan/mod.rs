@@ -17,7 +17,7 @@ use crate::model::{
     ChangeSet, FileChange, FileContent, FileStatus, Hunk, HunkId, HunkKind, LineKind, PlanAction,
     PlanSummary, SourceInfo, sha256_hex,
 };
-use node::{Node, masked_canonical};
+use node::{Node, masked_canonical, merge_masks};
 use render::{Label, Lines, plural};
 
 /// Loads a plan from its file bytes. `name` is used in error messages.
@@ -250,7 +250,8 @@ impl<'a> ResourceChange<'a> {
     fn hunk(&self, action: PlanAction) -> Hunk {
         let c = self.change;
         let (before, after) = (c.get("before"), c.get("after"));
-        let (before_sens, after_sens) = (c.get("before_sensitive"), c.get("after_sensitive"));
+        let mask = merge_masks(c.get("before_sensitive"), c.get("after_sensitive"));
+        let (before_sens, after_sens) = (Some(&mask), Some(&mask));
         let id = HunkId::for_resource(
             &self.address,
             &self.actions,
@@ -291,14 +292,23 @@ impl<'a> ResourceChange<'a> {
                     (LineKind::Removed, before_node)
                 };
                 lines.push(kind, 0, &open);
-                if let Some(Node::Object(map)) = &node {
-                    let empty = BTreeMap::new();
-                    let (b, a) = if kind == LineKind::Added {
-                        (&empty, map)
-                    } else {
-                        (map, &empty)
-                    };
-                    lines.object_diff(1, b, a, &|_| false, &mut Vec::new());
+                match &node {
+                    Some(Node::Object(map)) => {
+                        let empty = BTreeMap::new();
+                        let (b, a) = if kind == LineKind::Added {
+                            (&empty, map)
+                        } else {
+                            (map, &empty)
+                        };
+                        lines.object_diff(1, b, a, &|_| false, &mut Vec::new());
+                    }
+                    // A wholly sensitive (or unknown) resource: say so rather than show `{}`.
+                    Some(other) => lines.push(
+                        kind,
+                        1,
+                        &format!("# (all attributes {})", other.inline_text()),
+                    ),
+                    None => {}
                 }
                 lines.push(kind, 0, "}");
             }
@@ -378,10 +388,11 @@ fn outputs_hunk(outputs: Option<&Value>, summary: &mut PlanSummary) -> Option<Hu
         }
         summary.outputs_changed += 1;
         let (b, a) = (change.get("before"), change.get("after"));
-        let (bs, as_) = (
+        let mask = merge_masks(
             change.get("before_sensitive"),
             change.get("after_sensitive"),
         );
+        let (bs, as_) = (Some(&mask), Some(&mask));
         before_all.insert(name.clone(), Value::String(masked_canonical(b, bs)));
         after_all.insert(name.clone(), Value::String(masked_canonical(a, as_)));
         let bn = Node::build(b, None, bs);
@@ -485,6 +496,29 @@ mod tests {
         let text = hunk_text(&cs.files[0].hunks[0]);
         assert!(!text.contains("CANARY"), "{text}");
         assert!(text.contains("password = (sensitive)"));
+    }
+
+    #[test]
+    fn a_value_sensitive_on_one_side_is_hidden_on_both() {
+        let cs = plan(
+            json!([{"address": "a.b", "type": "a", "name": "b", "change": {
+            "actions": ["update"], "before": {"pw": "CANARY-SAME", "n": 1}, "after": {"pw": "CANARY-SAME", "n": 2},
+            "before_sensitive": {}, "after_sensitive": {"pw": true}}}]),
+        );
+        assert!(!hunk_text(&cs.files[0].hunks[0]).contains("CANARY"));
+    }
+
+    #[test]
+    fn a_wholly_sensitive_resource_says_so() {
+        let cs = plan(
+            json!([{"address": "a.b", "type": "a", "name": "b", "change": {
+            "actions": ["create"], "before": null, "after": {"k": "CANARY"}, "after_sensitive": true}}]),
+        );
+        let text = hunk_text(&cs.files[0].hunks[0]);
+        assert!(
+            text.contains("# (all attributes (sensitive))") && !text.contains("CANARY"),
+            "{text}"
+        );
     }
 
     #[test]

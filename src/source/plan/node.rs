@@ -34,7 +34,12 @@ impl Node {
         sensitive: Option<&Value>,
     ) -> Option<Node> {
         if sensitive == Some(&Value::Bool(true)) {
-            return value.map(|v| Node::Sensitive(digest(v)));
+            return match (value, unknown) {
+                (Some(v), _) => Some(Node::Sensitive(digest(v))),
+                // Unknown and sensitive: terraform still shows that the attribute is there.
+                (_, Some(Value::Bool(true))) => Some(Node::Sensitive("unknown".into())),
+                _ => None,
+            };
         }
         if unknown == Some(&Value::Bool(true)) {
             return Some(Node::Unknown);
@@ -124,6 +129,30 @@ fn string_node(s: &str) -> Node {
     Node::Scalar(Value::String(s.to_string()).to_string())
 }
 
+/// The union of two sensitivity masks: a path is sensitive when either side marks it, so a
+/// value that becomes (or stops being) sensitive is hidden on both sides, as terraform does.
+pub fn merge_masks(a: Option<&Value>, b: Option<&Value>) -> Value {
+    match (a, b) {
+        (Some(Value::Bool(true)), _) | (_, Some(Value::Bool(true))) => Value::Bool(true),
+        (Some(Value::Object(x)), Some(Value::Object(y))) => {
+            let keys: std::collections::BTreeSet<&String> = x.keys().chain(y.keys()).collect();
+            Value::Object(
+                keys.into_iter()
+                    .map(|k| (k.clone(), merge_masks(x.get(k), y.get(k))))
+                    .collect(),
+            )
+        }
+        (Some(Value::Array(x)), Some(Value::Array(y))) => Value::Array(
+            (0..x.len().max(y.len()))
+                .map(|i| merge_masks(x.get(i), y.get(i)))
+                .collect(),
+        ),
+        (Some(m @ (Value::Object(_) | Value::Array(_))), _)
+        | (_, Some(m @ (Value::Object(_) | Value::Array(_)))) => m.clone(),
+        _ => Value::Bool(false),
+    }
+}
+
 /// `sha256:<hex>` of a value's canonical JSON: how a secret is represented in ids and digests.
 pub fn digest(value: &Value) -> String {
     format!("sha256:{}", sha256_hex(value.to_string().as_bytes()))
@@ -170,6 +199,35 @@ mod tests {
         let canon = masked_canonical(Some(&v), Some(&json!({"password": true})));
         assert!(!canon.contains("hunter2"));
         assert!(canon.contains("sha256:"));
+    }
+
+    #[test]
+    fn masks_merge_across_sides() {
+        let m = merge_masks(
+            Some(&json!({"a": true, "l": [false, true]})),
+            Some(&json!({"b": true, "l": [true]})),
+        );
+        assert_eq!(m, json!({"a": true, "b": true, "l": [true, true]}));
+        assert_eq!(
+            merge_masks(Some(&json!(false)), Some(&json!(true))),
+            json!(true)
+        );
+        assert_eq!(
+            merge_masks(None, Some(&json!({"x": true}))),
+            json!({"x": true})
+        );
+    }
+
+    #[test]
+    fn unknown_sensitive_values_are_still_shown_as_sensitive() {
+        let node = Node::build(
+            Some(&json!({})),
+            Some(&json!({"pw": true})),
+            Some(&json!({"pw": true})),
+        )
+        .unwrap();
+        let Node::Object(m) = node else { panic!() };
+        assert!(matches!(m["pw"], Node::Sensitive(_)));
     }
 
     #[test]
