@@ -10,5 +10,6 @@ pub mod error;
 pub mod model;
 pub mod render;
 pub mod source;
+pub mod synth;
 
 pub use error::{Error, Result};

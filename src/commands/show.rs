@@ -2,9 +2,8 @@
 
 use crate::cli::{ColorChoice, ShowArgs, ShowFormat};
 use crate::error::{Error, Result};
-use crate::render::highlight::{DEFAULT_THEME, Highlighter, is_dark, load_theme};
+use crate::render::highlight::{DEFAULT_THEME, load_theme};
 use crate::render::json;
-use crate::render::paint::Palette;
 use crate::render::text::{Colors, write_change};
 
 use super::output::{Output, use_color};
@@ -18,11 +17,7 @@ pub fn run(args: &ShowArgs, color: ColorChoice, theme: Option<&str>) -> Result<(
         ShowFormat::Text => {
             if use_color(color) {
                 let theme = load_theme(theme.unwrap_or(DEFAULT_THEME))?;
-                let colors = Colors {
-                    palette: Palette::for_background(is_dark(&theme)),
-                    highlighter: Highlighter::new(&theme),
-                };
-                write_change(&change, Some(&colors), &mut out)
+                write_change(&change, Some(&Colors::for_theme(&theme)), &mut out)
             } else {
                 write_change(&change, None, &mut out)
             }

@@ -21,23 +21,63 @@ pub struct Colors<'t> {
     pub highlighter: Highlighter<'t>,
 }
 
-/// Writes the whole change. Work is per hunk, streamed, so memory stays flat.
+impl<'t> Colors<'t> {
+    /// Colours for `theme`, with the diff palette that suits its background.
+    pub fn for_theme(theme: &'t syntect::highlighting::Theme) -> Self {
+        Colors {
+            palette: Palette::for_background(super::highlight::is_dark(theme)),
+            highlighter: Highlighter::new(theme),
+        }
+    }
+}
+
+/// How many hunks are rendered in parallel before they are written, in order: large enough to
+/// keep every core busy, small enough that output starts at once and memory stays flat.
+const BATCH: usize = 256;
+
+/// Writes the whole change. Hunks are rendered in parallel batches (syntax highlighting is the
+/// expensive part) and written in their order.
 pub fn write_change(
     cs: &ChangeSet,
     colors: Option<&Colors<'_>>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let mut buf = String::with_capacity(64 * 1024);
+    use rayon::prelude::*;
+    let mut buf = String::new();
     header(cs, colors, &mut buf);
     out.write_all(buf.as_bytes())?;
-    for file in &cs.files {
-        buf.clear();
-        file_header(file, colors, &mut buf);
-        out.write_all(buf.as_bytes())?;
-        for hunk in &file.hunks {
-            buf.clear();
-            write_hunk(file, hunk, colors, &mut buf);
-            out.write_all(buf.as_bytes())?;
+    // A file's header is rendered with its first hunk (or alone when it has none).
+    let units: Vec<(&FileChange, Option<&Hunk>, bool)> = cs
+        .files
+        .iter()
+        .flat_map(|f| {
+            let hunks: Vec<Option<&Hunk>> = if f.hunks.is_empty() {
+                vec![None]
+            } else {
+                f.hunks.iter().map(Some).collect()
+            };
+            hunks
+                .into_iter()
+                .enumerate()
+                .map(move |(i, h)| (f, h, i == 0))
+        })
+        .collect();
+    for batch in units.chunks(BATCH) {
+        let rendered: Vec<String> = batch
+            .par_iter()
+            .map(|&(file, hunk, first)| {
+                let mut buf = String::new();
+                if first {
+                    file_header(file, colors, &mut buf);
+                }
+                if let Some(hunk) = hunk {
+                    write_hunk(file, hunk, colors, &mut buf);
+                }
+                buf
+            })
+            .collect();
+        for piece in rendered {
+            out.write_all(piece.as_bytes())?;
         }
     }
     Ok(())
