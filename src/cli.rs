@@ -26,6 +26,33 @@ pub struct Cli {
 pub enum Command {
     /// Print the change as an annotated diff (pager-style), or as JSON for scripts.
     Show(ShowArgs),
+    /// Work with Rego policies.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+/// `policy` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Run the `test_*` rules of policy directories, like `opa test`.
+    Test(PolicyTestArgs),
+}
+
+/// Arguments of `policy test`.
+#[derive(Debug, Args)]
+pub struct PolicyTestArgs {
+    /// Policy directories. Default: the repository's `policies/` or `.countersign/policies/`
+    /// when present, plus the built-in pack.
+    #[arg(value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+
+    /// Also report which policy lines the tests evaluated.
+    #[arg(long)]
+    pub coverage: bool,
+
+    /// Leave out the built-in pack.
+    #[arg(long)]
+    pub no_builtin: bool,
 }
 
 /// When to colour output.

@@ -8,6 +8,7 @@ pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod model;
+pub mod policy;
 pub mod render;
 pub mod source;
 pub mod synth;

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use countersign::cli::{Cli, Command};
+use countersign::cli::{Cli, Command, PolicyCommand};
 use countersign::commands;
 
 fn main() -> ExitCode {
@@ -12,11 +12,16 @@ fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
         eprintln!("countersign: internal error (a bug, please report it): {info}");
     }));
+    // Ok(true): success; Ok(false): the check failed (exit 1).
     let result = std::panic::catch_unwind(|| match &cli.command {
-        Command::Show(args) => commands::show::run(args, cli.color, cli.theme.as_deref()),
+        Command::Show(args) => {
+            commands::show::run(args, cli.color, cli.theme.as_deref()).map(|()| true)
+        }
+        Command::Policy(PolicyCommand::Test(args)) => commands::policy_test::run(args),
     });
     match result {
-        Ok(Ok(())) => ExitCode::SUCCESS,
+        Ok(Ok(true)) => ExitCode::SUCCESS,
+        Ok(Ok(false)) => ExitCode::from(1),
         Ok(Err(e)) => {
             eprintln!("countersign: {e}");
             ExitCode::from(e.exit_code() as u8)

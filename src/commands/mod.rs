@@ -1,6 +1,7 @@
 //! One file per subcommand: thin adapters from parsed arguments to library calls.
 
 pub mod output;
+pub mod policy_test;
 pub mod show;
 
 use crate::cli::SourceArgs;

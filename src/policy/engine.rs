@@ -1,0 +1,453 @@
+//! The Rego engine (regorus, in process), with conftest's conventions: rules named `deny`,
+//! `violation` and `warn` (and `_suffix` variants) in the chosen namespaces, `exception`
+//! rules, and one rule's runtime error reported as that rule's error instead of aborting the
+//! run. Policies are parsed once; each input is evaluated on a cheap clone.
+
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use regorus::utils::limits::ExecutionTimerConfig;
+use serde_json::Value;
+
+use super::bundle::{Bundle, PolicyFile};
+use crate::error::{Error, Result};
+
+/// Which packages of the user's policies are evaluated (the built-in pack always is).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Namespaces {
+    /// Only these packages (conftest's `--namespace`; default `main`).
+    Only(Vec<String>),
+    /// Every package (conftest's `--all-namespaces`).
+    All,
+}
+
+impl Default for Namespaces {
+    fn default() -> Self {
+        Namespaces::Only(vec!["main".to_string()])
+    }
+}
+
+/// What a rule's name says about its results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleKind {
+    /// `deny*`: a failure.
+    Deny,
+    /// `violation*`: a failure, results usually objects.
+    Violation,
+    /// `warn*`: a warning.
+    Warn,
+}
+
+/// A rule the engine evaluates, and where it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule {
+    /// Its package, e.g. `main` or `countersign.aws.network`.
+    pub package: String,
+    /// Its name, e.g. `deny` or `deny_open_ssh`.
+    pub name: String,
+    /// Deny, violation or warn.
+    pub kind: RuleKind,
+    /// The policy file that defines it.
+    pub file: String,
+    /// The line of its first definition (1-based).
+    pub line: usize,
+}
+
+impl Rule {
+    /// The suffix after `deny_` / `violation_` / `warn_` (empty for the bare rule): the name
+    /// conftest's `exception` rules use.
+    fn suffix(&self) -> &str {
+        self.name.split_once('_').map_or("", |(_, s)| s)
+    }
+}
+
+/// What evaluating one rule on one input gave.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// One result of the rule: a message string or an object (`msg`, `severity`, …).
+    Result {
+        /// Index of the rule in [`Engine::rules`].
+        rule: usize,
+        /// The value the rule produced.
+        value: Value,
+    },
+    /// The rule failed at run time (a builtin type error, the time limit, …).
+    Error {
+        /// Index of the rule in [`Engine::rules`].
+        rule: usize,
+        /// What went wrong.
+        message: String,
+    },
+}
+
+/// Policies parsed once, ready to evaluate any number of inputs.
+#[derive(Clone)]
+pub struct Engine {
+    engine: regorus::Engine,
+    rules: Vec<Rule>,
+    /// Packages that define an `exception` rule.
+    exception_packages: Vec<String>,
+}
+
+/// How long one input's evaluation may run before it is stopped.
+pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(5);
+
+impl Engine {
+    /// Parses every non-test policy of `bundle` and finds the rules to run.
+    pub fn new(bundle: &Bundle, namespaces: &Namespaces, limit: Duration) -> Result<Engine> {
+        let files: Vec<&PolicyFile> = bundle.policies.iter().filter(|p| !p.is_test()).collect();
+        let engine = parse_policies(&files, bundle, limit)?;
+        let mut rules = Vec::new();
+        let mut exception_packages = Vec::new();
+        for file in files {
+            let Some(package) = package_of(&file.content) else {
+                continue;
+            };
+            let selected = file.is_builtin()
+                || match namespaces {
+                    Namespaces::All => true,
+                    Namespaces::Only(list) => list.contains(&package),
+                };
+            if !selected {
+                continue;
+            }
+            for (line, name) in rule_heads(&file.content) {
+                if name == "exception" {
+                    if !exception_packages.contains(&package) {
+                        exception_packages.push(package.clone());
+                    }
+                    continue;
+                }
+                let Some(kind) = rule_kind(&name) else {
+                    continue;
+                };
+                if rules
+                    .iter()
+                    .any(|r: &Rule| r.package == package && r.name == name)
+                {
+                    continue;
+                }
+                rules.push(Rule {
+                    package: package.clone(),
+                    name,
+                    kind,
+                    file: file.path.clone(),
+                    line,
+                });
+            }
+        }
+        Ok(Engine {
+            engine,
+            rules,
+            exception_packages,
+        })
+    }
+
+    /// The rules this engine runs.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// Evaluates every rule on `input`. A rule that fails at run time gives an
+    /// [`Outcome::Error`] and the other rules still run.
+    pub fn evaluate(&self, input: &Value) -> Vec<Outcome> {
+        let mut engine = self.engine.clone();
+        engine.set_input(regorus::Value::from(input.clone()));
+        let mut exempt: Vec<(String, String)> = Vec::new();
+        for package in &self.exception_packages {
+            if let Ok(v) = engine.eval_rule(format!("data.{package}.exception")) {
+                for names in values(&v) {
+                    for name in names
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_else(|| vec![names.clone()])
+                    {
+                        if let Some(n) = name.as_str() {
+                            exempt.push((package.clone(), n.to_string()));
+                        }
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for (i, rule) in self.rules.iter().enumerate() {
+            if exempt
+                .iter()
+                .any(|(p, n)| *p == rule.package && n == rule.suffix())
+            {
+                continue;
+            }
+            match engine.eval_rule(format!("data.{}.{}", rule.package, rule.name)) {
+                Ok(v) => out.extend(
+                    values(&v)
+                        .into_iter()
+                        .map(|value| Outcome::Result { rule: i, value }),
+                ),
+                Err(e) => out.push(Outcome::Error {
+                    rule: i,
+                    message: one_line(&e.to_string()),
+                }),
+            }
+        }
+        out
+    }
+}
+
+/// Parses the files into one engine; a file that is not valid Rego v1 is tried as v0
+/// (conftest's older `deny[msg] { … }` style) before it is reported.
+pub(crate) fn parse_policies(
+    files: &[&PolicyFile],
+    bundle: &Bundle,
+    limit: Duration,
+) -> Result<regorus::Engine> {
+    let mut engine = regorus::Engine::new();
+    // A builtin called with the wrong types is an error to report, not a silent undefined.
+    engine.set_strict_builtin_errors(true);
+    engine.set_execution_timer_config(ExecutionTimerConfig {
+        limit,
+        check_interval: NonZeroU32::new(64).expect("non-zero"),
+    });
+    for file in files {
+        if let Err(v1_error) = engine.add_policy(file.path.clone(), file.content.clone()) {
+            engine.set_rego_v0(true);
+            let v0 = engine.add_policy(file.path.clone(), file.content.clone());
+            engine.set_rego_v0(false);
+            if v0.is_err() {
+                return Err(policy_error(&file.path, &v1_error.to_string()));
+            }
+        }
+    }
+    for (path, value) in &bundle.data {
+        engine
+            .add_data(regorus::Value::from(value.clone()))
+            .map_err(|e| Error::input(path.clone(), format!("cannot merge data document: {e}")))?;
+    }
+    // Analyse the modules once here (recursion, unknown functions, …) so that every clone
+    // starts prepared and such errors are reported as the bundle's, not per input.
+    engine
+        .eval_query("true".to_string(), false)
+        .map_err(|e| policy_error("policy bundle", &e.to_string()))?;
+    Ok(engine)
+}
+
+/// Splits a regorus error (`--> path:line:col`, a source excerpt, `error: message`) into the
+/// `path:line` it points at and its message.
+pub(crate) fn describe(text: &str) -> (Option<String>, String) {
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    let location = lines
+        .iter()
+        .find_map(|l| l.strip_prefix("--> "))
+        .map(|loc| {
+            // Keep `path:line`, drop the column.
+            match loc.rsplit_once(':') {
+                Some((path_line, col)) if col.chars().all(|c| c.is_ascii_digit()) => {
+                    path_line.to_string()
+                }
+                _ => loc.to_string(),
+            }
+        });
+    let message = lines
+        .iter()
+        .find_map(|l| l.strip_prefix("error:"))
+        .map(str::trim)
+        .or_else(|| lines.iter().find(|l| !l.is_empty()).copied())
+        .unwrap_or(text)
+        .to_string();
+    (location, message)
+}
+
+/// One line: `path:line: message` when the error points somewhere, else the message.
+pub(crate) fn one_line(text: &str) -> String {
+    match describe(text) {
+        (Some(at), message) => format!("{at}: {message}"),
+        (None, message) => message,
+    }
+}
+
+/// An input error naming the policy file and line.
+fn policy_error(path: &str, text: &str) -> Error {
+    match describe(text) {
+        (Some(at), message) => Error::input(at, message),
+        (None, message) => Error::input(path.to_string(), message),
+    }
+}
+
+/// The members of a rule's value: a set or array gives each element, `true` or a string gives
+/// itself, `false`/undefined/empty give nothing.
+fn values(v: &regorus::Value) -> Vec<Value> {
+    if matches!(v, regorus::Value::Undefined) {
+        return Vec::new();
+    }
+    match serde_json::to_value(v).unwrap_or(Value::Null) {
+        Value::Array(items) => items,
+        Value::Bool(false) | Value::Null => Vec::new(),
+        other => vec![other],
+    }
+}
+
+/// The package a policy declares (`package a.b`), from its first `package` line.
+pub(crate) fn package_of(text: &str) -> Option<String> {
+    text.lines()
+        .map(str::trim)
+        .find_map(|l| l.strip_prefix("package "))
+        .map(|p| p.trim().to_string())
+}
+
+/// The names of rules defined at the start of a line, with their line numbers.
+pub(crate) fn rule_heads(text: &str) -> Vec<(usize, String)> {
+    text.lines()
+        .enumerate()
+        .filter_map(|(i, line)| {
+            if line.starts_with(char::is_whitespace) {
+                return None;
+            }
+            let end = line
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(line.len());
+            let name = &line[..end];
+            let rest = line[end..].trim_start();
+            let is_head = ["contains", "if", "[", "{", ":=", "=", "("]
+                .iter()
+                .any(|t| rest.starts_with(t))
+                || rest.is_empty();
+            (!name.is_empty() && is_head && !["package", "import", "default"].contains(&name))
+                .then(|| (i + 1, name.to_string()))
+        })
+        .collect()
+}
+
+fn rule_kind(name: &str) -> Option<RuleKind> {
+    let (head, _) = name.split_once('_').unwrap_or((name, ""));
+    match head {
+        "deny" => Some(RuleKind::Deny),
+        "violation" => Some(RuleKind::Violation),
+        "warn" => Some(RuleKind::Warn),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn bundle(files: &[(&str, &str)]) -> Bundle {
+        Bundle {
+            policies: files
+                .iter()
+                .map(|(p, c)| PolicyFile {
+                    path: p.to_string(),
+                    content: c.to_string(),
+                })
+                .collect(),
+            data: Vec::new(),
+        }
+    }
+
+    fn results(engine: &Engine, input: Value) -> Vec<(String, Value)> {
+        engine
+            .evaluate(&input)
+            .into_iter()
+            .filter_map(|o| match o {
+                Outcome::Result { rule, value } => Some((engine.rules()[rule].name.clone(), value)),
+                Outcome::Error { .. } => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn conftest_v1_and_v0_rules_in_main_only() {
+        let b = bundle(&[
+            (
+                "v1.rego",
+                "package main\n\ndeny contains msg if {\n  input.x == 1\n  msg := \"x is one\"\n}\n",
+            ),
+            (
+                "v0.rego",
+                "package main\n\nwarn_y[msg] {\n  input.y\n  msg = \"y is set\"\n}\n",
+            ),
+            (
+                "other.rego",
+                "package other\n\ndeny contains \"other\" if true\n",
+            ),
+        ]);
+        let engine = Engine::new(&b, &Namespaces::default(), DEFAULT_TIME_LIMIT).unwrap();
+        let got = results(&engine, json!({"x": 1, "y": true}));
+        assert_eq!(
+            got,
+            vec![
+                ("deny".into(), json!("x is one")),
+                ("warn_y".into(), json!("y is set"))
+            ]
+        );
+        let all = Engine::new(&b, &Namespaces::All, DEFAULT_TIME_LIMIT).unwrap();
+        assert_eq!(results(&all, json!({})).len(), 1);
+    }
+
+    #[test]
+    fn exceptions_silence_the_named_rule() {
+        let b = bundle(&[(
+            "p.rego",
+            "package main\n\ndeny_root contains \"root\" if input.root\n\nexception contains rules if {\n  input.allowed\n  rules := [\"root\"]\n}\n",
+        )]);
+        let engine = Engine::new(&b, &Namespaces::default(), DEFAULT_TIME_LIMIT).unwrap();
+        assert_eq!(results(&engine, json!({"root": true})).len(), 1);
+        assert_eq!(
+            results(&engine, json!({"root": true, "allowed": true})).len(),
+            0
+        );
+    }
+
+    #[test]
+    fn a_runtime_error_is_reported_for_its_rule_only() {
+        let b = bundle(&[(
+            "p.rego",
+            "package main\n\ndeny_bad contains msg if {\n  msg := concat(\",\", input.n)\n}\n\ndeny_good contains \"good\" if true\n",
+        )]);
+        let engine = Engine::new(&b, &Namespaces::default(), DEFAULT_TIME_LIMIT).unwrap();
+        let outcomes = engine.evaluate(&json!({"n": 5}));
+        assert!(
+            outcomes
+                .iter()
+                .any(|o| matches!(o, Outcome::Result { value, .. } if value == "good"))
+        );
+        let error = outcomes.iter().find_map(|o| match o {
+            Outcome::Error { rule, message } => {
+                Some((engine.rules()[*rule].name.as_str(), message.as_str()))
+            }
+            _ => None,
+        });
+        assert_eq!(
+            error,
+            Some((
+                "deny_bad",
+                "p.rego:4: `concat` expects array/set of strings."
+            ))
+        );
+    }
+
+    #[test]
+    fn a_syntax_error_names_the_file_and_line() {
+        let b = bundle(&[(
+            "broken.rego",
+            "package main\n\ndeny contains msg if {\n  msg := \n}\n",
+        )]);
+        let err = Engine::new(&b, &Namespaces::default(), DEFAULT_TIME_LIMIT)
+            .err()
+            .unwrap()
+            .to_string();
+        assert_eq!(err, "broken.rego:4: expecting `}` while parsing set");
+    }
+
+    #[test]
+    fn rule_heads_are_found_at_line_starts() {
+        let heads = rule_heads(
+            "package main\nimport rego.v1\ndeny contains m if {\n  x\n}\nwarn_a[m] {\n}\ndefault allow := false\n",
+        );
+        assert_eq!(
+            heads,
+            vec![(3, "deny".to_string()), (6, "warn_a".to_string())]
+        );
+    }
+}
