@@ -37,10 +37,10 @@ fn show(c: &mut Criterion) {
         })
     });
     group.bench_function("render_plain", |b| {
-        b.iter(|| write_change(black_box(&cs), None, &mut io::sink()).expect("render"))
+        b.iter(|| write_change(black_box(&cs), &[], None, &mut io::sink()).expect("render"))
     });
     group.bench_function("render_color", |b| {
-        b.iter(|| write_change(black_box(&cs), Some(&colors), &mut io::sink()).expect("render"))
+        b.iter(|| write_change(black_box(&cs), &[], Some(&colors), &mut io::sink()).expect("render"))
     });
     group.finish();
 }

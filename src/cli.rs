@@ -26,9 +26,76 @@ pub struct Cli {
 pub enum Command {
     /// Print the change as an annotated diff (pager-style), or as JSON for scripts.
     Show(ShowArgs),
+    /// Evaluate the policies on the change, non-interactively (CI, pre-commit).
+    Check(CheckArgs),
     /// Work with Rego policies.
     #[command(subcommand)]
     Policy(PolicyCommand),
+}
+
+/// Which policies run.
+#[derive(Debug, Args)]
+pub struct PolicyArgs {
+    /// A policy directory (repeatable). Default: the repository's `policies/` or
+    /// `.countersign/policies/` when present. The built-in pack is always added.
+    #[arg(long = "policies", value_name = "DIR")]
+    pub policies: Vec<PathBuf>,
+
+    /// Leave out the built-in pack.
+    #[arg(long)]
+    pub no_builtin: bool,
+
+    /// Packages of your policies to evaluate (repeatable; default `main`, like conftest).
+    #[arg(
+        long = "namespace",
+        value_name = "PACKAGE",
+        conflicts_with = "all_namespaces"
+    )]
+    pub namespaces: Vec<String>,
+
+    /// Evaluate every package of your policies.
+    #[arg(long)]
+    pub all_namespaces: bool,
+}
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Findings grouped by file, with the offending lines.
+    Text,
+    /// Findings with their rule, severity, lines, hunk ids and origin, for pipelines.
+    Json,
+    /// SARIF 2.1.0, for code-scanning upload.
+    Sarif,
+}
+
+/// Which findings make `check` fail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Introduced `deny`/`violation` results.
+    Deny,
+    /// Introduced results of any rule, warnings included.
+    Warn,
+}
+
+/// Arguments of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The change to check.
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    /// The policies.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+
+    /// Which introduced findings fail the check (exit 1).
+    #[arg(long, value_enum, default_value_t = FailOn::Deny)]
+    pub fail_on: FailOn,
 }
 
 /// `policy` subcommands.
@@ -103,6 +170,10 @@ pub struct ShowArgs {
     /// The change to show.
     #[command(flatten)]
     pub source: SourceArgs,
+
+    /// The policies whose findings are annotated under the lines they are about.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = ShowFormat::Text)]

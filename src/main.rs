@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use clap::Parser;
 use countersign::cli::{Cli, Command, PolicyCommand};
 use countersign::commands;
+use countersign::commands::check::Verdict;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -18,6 +19,13 @@ fn main() -> ExitCode {
             commands::show::run(args, cli.color, cli.theme.as_deref()).map(|()| true)
         }
         Command::Policy(PolicyCommand::Test(args)) => commands::policy_test::run(args),
+        Command::Check(args) => commands::check::run(args, cli.color).and_then(|v| match v {
+            Verdict::Clean => Ok(true),
+            Verdict::Failed => Ok(false),
+            Verdict::Errors => Err(countersign::Error::Usage(
+                "policy or input errors (listed above)".into(),
+            )),
+        }),
     });
     match result {
         Ok(Ok(true)) => ExitCode::SUCCESS,

@@ -4,20 +4,23 @@
 package countersign.lib
 
 # Every managed Terraform resource in the input: {type, name, address, values, path}, where
-# `path` leads to the resource's attribute object inside the input.
+# `path` leads to the resource's attribute object inside the input. In HCL (conftest's shape)
+# every block is a list, one item per block: input.resource.<type>.<name>[0].
+resources contains r if {
+	some type, name
+	blocks := input.resource[type][name]
+	is_array(blocks)
+	some i, body in blocks
+	is_object(body)
+	r := {"type": type, "name": name, "address": sprintf("%s.%s", [type, name]), "values": body, "path": ["resource", type, name, i]}
+}
+
+# A hand-written input may give a resource as a plain object.
 resources contains r if {
 	some type, name
 	body := input.resource[type][name]
 	is_object(body)
 	r := {"type": type, "name": name, "address": sprintf("%s.%s", [type, name]), "values": body, "path": ["resource", type, name]}
-}
-
-# Repeated blocks with the same type and name (invalid Terraform, but parseable) come as a list.
-resources contains r if {
-	some type, name, i
-	body := input.resource[type][name][i]
-	is_object(body)
-	r := {"type": type, "name": name, "address": sprintf("%s.%s", [type, name]), "values": body, "path": ["resource", type, name, i]}
 }
 
 resources contains r if {
@@ -32,14 +35,15 @@ resources contains r if {
 # The resources of one type.
 resources_of_type(t) := {r | some r in resources; r.type == t}
 
-# `x` as an array: a single nested block is an object in HCL, repeated blocks are a list.
+# `x` as an array (a value that may be one item or a list).
 as_array(x) := x if is_array(x)
 
 else := [] if x == null
 
 else := [x]
 
-# The nested blocks (or list items) under `key` of resource `r`, each {value, path}.
+# The nested blocks (or list items) under `key` of resource `r`, each {value, path}: a list in
+# HCL and plans, an object in hand-written inputs.
 blocks(r, key) := {b |
 	x := r.values[key]
 	is_array(x)

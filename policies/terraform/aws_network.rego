@@ -28,7 +28,12 @@ ingress contains i if {
 ingress contains i if {
 	some r in lib.resources_of_type("aws_vpc_security_group_ingress_rule")
 	v := r.values
-	i := {"resource": r.address, "value": object.union(v, {"cidr_blocks": [object.get(v, "cidr_ipv4", null)], "ipv6_cidr_blocks": [object.get(v, "cidr_ipv6", null)]}), "path": r.path}
+	normalized := {
+		"cidr_blocks": [object.get(v, "cidr_ipv4", null)],
+		"ipv6_cidr_blocks": [object.get(v, "cidr_ipv6", null)],
+		"protocol": object.get(v, "ip_protocol", ""),
+	}
+	i := {"resource": r.address, "value": object.union(v, normalized), "path": r.path}
 }
 
 # Each world-open CIDR of an ingress rule, with the path of its value.
@@ -42,6 +47,13 @@ open_to_world contains o if {
 }
 
 all_ports(v) if object.get(v, "protocol", "") in {"-1", "all", -1}
+
+# A 0-0 or -1 to -1 port range is how "every port" is usually written (and read by AWS tools).
+all_ports(v) if {
+	some n in [0, -1]
+	to_number(v.from_port) == n
+	to_number(v.to_port) == n
+}
 
 # The admin ports an ingress rule exposes.
 exposed_admin_ports(v) := {p | some p, _ in admin_ports; all_ports(v)} | {p |

@@ -1,15 +1,17 @@
 package countersign.terraform.aws_network_test
 
+import data.countersign.lib
 import data.countersign.terraform.aws_network
 
-hcl_sg(ingress) := {"resource": {"aws_security_group": {"web": {"name": "web", "ingress": ingress}}}}
+# conftest's HCL shape: every block is a list.
+hcl_sg(ingress) := {"resource": {"aws_security_group": {"web": [{"name": "web", "ingress": lib.as_array(ingress)}]}}}
 
 test_ssh_open_to_the_world_is_critical if {
 	some f in aws_network.deny with input as hcl_sg({"from_port": 22, "to_port": 22, "protocol": "tcp", "cidr_blocks": ["0.0.0.0/0"]})
 	f.rule == "aws-sg-public-admin-port"
 	f.severity == "critical"
 	f.resource == "aws_security_group.web"
-	f.path == ["resource", "aws_security_group", "web", "ingress", "cidr_blocks", 0]
+	f.path == ["resource", "aws_security_group", "web", 0, "ingress", 0, "cidr_blocks", 0]
 }
 
 test_any_spelling_of_slash_zero_is_the_world if {
@@ -19,6 +21,17 @@ test_any_spelling_of_slash_zero_is_the_world if {
 
 test_all_protocols_expose_admin_ports if {
 	count(aws_network.deny) == 1 with input as hcl_sg({"from_port": 0, "to_port": 0, "protocol": "-1", "cidr_blocks": ["0.0.0.0/0"]})
+}
+
+test_a_zero_to_zero_range_is_every_port if {
+	count(aws_network.deny) == 1 with input as hcl_sg({"from_port": 0, "to_port": 0, "protocol": "tcp", "cidr_blocks": ["0.0.0.0/0"]})
+	count(aws_network.deny) == 1 with input as hcl_sg({"from_port": -1, "to_port": -1, "protocol": "tcp", "cidr_blocks": ["0.0.0.0/0"]})
+}
+
+test_vpc_ingress_rule_resource if {
+	inp := {"resource": {"aws_vpc_security_group_ingress_rule": {"ssh": [{"cidr_ipv4": "0.0.0.0/0", "from_port": 22, "to_port": 22, "ip_protocol": "tcp"}]}}}
+	some f in aws_network.deny with input as inp
+	f.resource == "aws_vpc_security_group_ingress_rule.ssh"
 }
 
 test_private_networks_pass if {
@@ -31,7 +44,7 @@ test_public_https_is_a_warning_not_a_denial if {
 	count(aws_network.deny) == 0 with input as inp
 	some f in aws_network.warn with input as inp
 	f.rule == "aws-sg-public-ingress"
-	f.path == ["resource", "aws_security_group", "web", "ingress", 0, "cidr_blocks", 0]
+	f.path == ["resource", "aws_security_group", "web", 0, "ingress", 0, "cidr_blocks", 0]
 }
 
 test_standalone_rule_in_a_plan if {

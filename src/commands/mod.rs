@@ -1,5 +1,6 @@
 //! One file per subcommand: thin adapters from parsed arguments to library calls.
 
+pub mod check;
 pub mod output;
 pub mod policy_test;
 pub mod show;

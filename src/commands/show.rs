@@ -10,16 +10,34 @@ use super::output::{Output, use_color};
 
 /// Runs `show`.
 pub fn run(args: &ShowArgs, color: ColorChoice, theme: Option<&str>) -> Result<()> {
-    let change = args.source.source().load()?;
+    let source = args.source.source();
+    let change = source.load()?;
+    let (_, eval) = super::check::evaluate(&source, &change, &args.policy)?;
+    for e in &eval.errors {
+        eprintln!(
+            "countersign: warning: {}: {} ({})",
+            e.location, e.message, e.input
+        );
+    }
     let mut out = Output::open(!args.no_pager && args.format == ShowFormat::Text);
     let written = match args.format {
-        ShowFormat::Json => json::write_ascii(&json::changeset(&change), &mut out),
+        ShowFormat::Json => {
+            let mut doc = json::changeset(&change);
+            doc["findings"] =
+                serde_json::to_value(&eval.findings).map_err(|e| Error::Internal(e.to_string()))?;
+            json::write_ascii(&doc, &mut out)
+        }
         ShowFormat::Text => {
             if use_color(color) {
                 let theme = load_theme(theme.unwrap_or(DEFAULT_THEME))?;
-                write_change(&change, Some(&Colors::for_theme(&theme)), &mut out)
+                write_change(
+                    &change,
+                    &eval.findings,
+                    Some(&Colors::for_theme(&theme)),
+                    &mut out,
+                )
             } else {
-                write_change(&change, None, &mut out)
+                write_change(&change, &eval.findings, None, &mut out)
             }
         }
     };

@@ -251,6 +251,18 @@ pub struct PlanSummary {
     pub outputs_changed: usize,
 }
 
+/// The new-side lines one attribute of a rendered plan resource occupies, so a finding that
+/// points into a resource's values lands on its line of the hunk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValueLines {
+    /// Attribute names and list indexes under the resource's values (`["ingress", "1"]`).
+    pub path: Vec<String>,
+    /// First line (new side, as numbered in the hunk).
+    pub start: u32,
+    /// Last line.
+    pub end: u32,
+}
+
 /// A whole change: the files and hunks a reviewer must decide.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChangeSet {
@@ -262,6 +274,8 @@ pub struct ChangeSet {
     pub plan: Option<PlanSummary>,
     /// Things the loader wants the reader to know (e.g. changes summarised but not reviewable).
     pub notes: Vec<String>,
+    /// For plan hunks: where each rendered attribute is, by hunk.
+    pub value_lines: std::collections::BTreeMap<HunkId, Vec<ValueLines>>,
 }
 
 impl ChangeSet {

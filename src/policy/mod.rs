@@ -1,5 +1,11 @@
 //! Policy-as-code: inputs, engine, findings.
 
+pub mod blast;
 pub mod bundle;
 pub mod engine;
+pub mod evaluate;
+pub mod finding;
+pub mod input;
+pub mod place;
+pub mod source_map;
 pub mod unit_tests;

@@ -12,6 +12,7 @@ use super::sanitize::{Sanitized, sanitize, sanitize_str};
 use crate::model::{
     ChangeSet, FileChange, FileContent, FileStatus, Hunk, HunkKind, LineKind, SourceInfo,
 };
+use crate::policy::finding::{Anchor, Finding, Origin, Severity};
 
 /// Colours for the text rendering; `None` renders plain text.
 pub struct Colors<'t> {
@@ -35,10 +36,12 @@ impl<'t> Colors<'t> {
 /// keep every core busy, small enough that output starts at once and memory stays flat.
 const BATCH: usize = 256;
 
-/// Writes the whole change. Hunks are rendered in parallel batches (syntax highlighting is the
+/// Writes the whole change, with each finding annotated under the lines it is about (pass
+/// `&[]` for none). Hunks are rendered in parallel batches (syntax highlighting is the
 /// expensive part) and written in their order.
 pub fn write_change(
     cs: &ChangeSet,
+    findings: &[Finding],
     colors: Option<&Colors<'_>>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
@@ -69,9 +72,16 @@ pub fn write_change(
                 let mut buf = String::new();
                 if first {
                     file_header(file, colors, &mut buf);
+                    let path = String::from_utf8_lossy(file.path());
+                    for f in findings
+                        .iter()
+                        .filter(|f| f.file == path && !matches!(f.anchor, Anchor::Hunks(_)))
+                    {
+                        annotate(&mut buf, colors, "", f);
+                    }
                 }
                 if let Some(hunk) = hunk {
-                    write_hunk(file, hunk, colors, &mut buf);
+                    write_hunk(file, hunk, findings, colors, &mut buf);
                 }
                 buf
             })
@@ -195,8 +205,59 @@ fn syntax_path(file: &FileChange) -> String {
     }
 }
 
-fn write_hunk(file: &FileChange, hunk: &Hunk, colors: Option<&Colors<'_>>, buf: &mut String) {
+/// The line of `hunk` under which a finding on it is annotated: the last line of the hunk
+/// inside the finding's lines, else the hunk's last line.
+fn annotation_line(hunk: &Hunk, f: &Finding) -> usize {
+    let last = hunk.lines.len().saturating_sub(1);
+    let Some(span) = f.lines else { return last };
+    hunk.lines
+        .iter()
+        .rposition(|l| {
+            l.new_lineno
+                .is_some_and(|n| (span.start..=span.end).contains(&n))
+        })
+        .unwrap_or(last)
+}
+
+/// Writes `└─ severity rule: message` under a line, like a compiler diagnostic, in the
+/// severity's colour (pre-existing and unchanged-code findings say so).
+fn annotate(buf: &mut String, colors: Option<&Colors<'_>>, indent: &str, f: &Finding) {
+    let place = match (f.origin, &f.anchor) {
+        (Origin::PreExisting, _) => " (pre-existing)",
+        (Origin::Introduced, Anchor::Context) => " (on unchanged code)",
+        (Origin::Introduced, Anchor::File) => " (whole file)",
+        _ => "",
+    };
+    let text = format!(
+        "{indent}└─ {}{place} {}: {}",
+        f.severity.word(),
+        sanitize_str(&f.rule),
+        sanitize_str(&f.message)
+    );
+    emit(buf, colors, &text, |p| {
+        let dim = f.origin == Origin::PreExisting;
+        match f.severity {
+            _ if dim => (p.gutter, false),
+            Severity::Critical | Severity::High => (p.minus_marker, true),
+            Severity::Medium => (p.file, true),
+            Severity::Low | Severity::Info => (p.gutter, false),
+        }
+    });
+}
+
+fn write_hunk(
+    file: &FileChange,
+    hunk: &Hunk,
+    findings: &[Finding],
+    colors: Option<&Colors<'_>>,
+    buf: &mut String,
+) {
     emit(buf, colors, &hunk_header(hunk), |p| (p.hunk, false));
+    let on_hunk: Vec<(usize, &Finding)> = findings
+        .iter()
+        .filter(|f| matches!(&f.anchor, Anchor::Hunks(ids) if ids.contains(&hunk.id)))
+        .map(|f| (annotation_line(hunk, f), f))
+        .collect();
     let width = hunk
         .lines
         .iter()
@@ -266,6 +327,10 @@ fn write_hunk(file: &FileChange, hunk: &Hunk, colors: Option<&Colors<'_>>, buf: 
                 ),
                 |p| (p.gutter, false),
             );
+        }
+        let indent = format!("{} {} │ ", " ".repeat(width), " ".repeat(width));
+        for (_, f) in on_hunk.iter().filter(|(at, _)| *at == i) {
+            annotate(buf, colors, &indent, f);
         }
     }
 }

@@ -53,6 +53,7 @@ pub fn load(repo: &Repository, range: Option<&str>, context: u32) -> Result<Chan
         files,
         plan: None,
         notes: Vec::new(),
+        value_lines: Default::default(),
     })
 }
 
@@ -129,6 +130,33 @@ pub fn diff_commits(
         files.push(file_change(repo, &delta, patch.as_ref())?);
     }
     Ok(files)
+}
+
+/// The text of `file` at the `base` and `head` commits (hex ids), lossily decoded.
+pub fn file_versions(
+    repo: &Repository,
+    base: &str,
+    head: &str,
+    file: &FileChange,
+) -> Result<super::FileVersions> {
+    let read = |commit: &str, path: Option<&[u8]>| -> Result<Option<String>> {
+        let Some(path) = path else { return Ok(None) };
+        let oid = Oid::from_str(commit).map_err(git_err)?;
+        let tree = repo
+            .find_commit(oid)
+            .and_then(|c| c.tree())
+            .map_err(git_err)?;
+        let Ok(entry) = tree.get_path(std::path::Path::new(&*String::from_utf8_lossy(path))) else {
+            return Ok(None);
+        };
+        let blob = repo.find_blob(entry.id()).map_err(git_err)?;
+        Ok(Some(String::from_utf8_lossy(blob.content()).into_owned()))
+    };
+    Ok(super::FileVersions {
+        path: String::from_utf8_lossy(file.path()).into_owned(),
+        base: read(base, file.old_path.as_deref())?,
+        head: read(head, file.new_path.as_deref())?,
+    })
 }
 
 fn git_err(e: git2::Error) -> Error {

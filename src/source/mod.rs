@@ -51,6 +51,7 @@ impl Source {
                     files,
                     plan: None,
                     notes: Vec::new(),
+                    value_lines: Default::default(),
                 })
             }
             Source::Plan(path) => {
@@ -59,6 +60,60 @@ impl Source {
             }
         }
     }
+}
+
+/// A changed file's text at the base and at the head of the change, for policies that read
+/// whole files. `None` where the file does not exist on that side, or is not known (a patch
+/// only carries the hunks of a modified file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileVersions {
+    /// The file's path on the head side (the old path for a deletion).
+    pub path: String,
+    /// Its text at the base.
+    pub base: Option<String>,
+    /// Its text at the head.
+    pub head: Option<String>,
+}
+
+impl Source {
+    /// The base and head text of every changed text file of `change` (which this source
+    /// loaded): read from the repository for a git range; for a patch, only added files are
+    /// complete. Plans have no files.
+    pub fn file_versions(&self, change: &ChangeSet) -> Result<Vec<FileVersions>> {
+        let text_files = change
+            .files
+            .iter()
+            .filter(|f| f.content == crate::model::FileContent::Text);
+        match (self, &change.source) {
+            (Source::GitRange { repo, .. }, SourceInfo::GitRange { base, head, .. }) => {
+                let repository = git::open(repo)?;
+                text_files
+                    .map(|f| git::file_versions(&repository, base, head, f))
+                    .collect()
+            }
+            (Source::Patch(_), _) => Ok(text_files
+                .filter(|f| f.status == crate::model::FileStatus::Added)
+                .map(|f| FileVersions {
+                    path: String::from_utf8_lossy(f.path()).into_owned(),
+                    base: None,
+                    head: Some(added_text(f)),
+                })
+                .collect()),
+            _ => Ok(Vec::new()),
+        }
+    }
+}
+
+/// The whole text of an added file, from its hunks.
+fn added_text(file: &crate::model::FileChange) -> String {
+    let mut text = String::new();
+    for line in file.hunks.iter().flat_map(|h| &h.lines) {
+        text.push_str(&line.text_lossy());
+        if !line.no_newline_at_eof {
+            text.push('\n');
+        }
+    }
+    text
 }
 
 /// Reads a file the user named, or standard input for `-`.

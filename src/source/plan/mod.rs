@@ -15,19 +15,74 @@ use serde_json::Value;
 use crate::error::{Error, Result};
 use crate::model::{
     ChangeSet, FileChange, FileContent, FileStatus, Hunk, HunkId, HunkKind, LineKind, PlanAction,
-    PlanSummary, SourceInfo, sha256_hex,
+    PlanSummary, SourceInfo, ValueLines, sha256_hex,
 };
 use node::{Node, masked_canonical, merge_masks};
 use render::{Label, Lines, plural};
 
-/// Loads a plan from its file bytes. `name` is used in error messages.
-pub fn parse(bytes: &[u8], name: &str) -> Result<ChangeSet> {
+/// Every value a plan marks sensitive (resource changes on either side, and outputs), as text:
+/// what must never appear in anything countersign prints, even inside a policy's message.
+pub fn sensitive_values(plan: &Value) -> Vec<String> {
+    fn collect(value: Option<&Value>, mask: &Value, out: &mut Vec<String>) {
+        let Some(value) = value else { return };
+        match (mask, value) {
+            (Value::Bool(true), Value::String(s)) => out.push(s.clone()),
+            (Value::Bool(true), Value::Object(m)) => {
+                m.values().for_each(|v| collect(Some(v), mask, out))
+            }
+            (Value::Bool(true), Value::Array(a)) => {
+                a.iter().for_each(|v| collect(Some(v), mask, out))
+            }
+            (Value::Bool(true), Value::Null) => {}
+            (Value::Bool(true), other) => out.push(other.to_string()),
+            (Value::Object(m), _) => m
+                .iter()
+                .for_each(|(k, sub)| collect(value.get(k), sub, out)),
+            (Value::Array(a), _) => a
+                .iter()
+                .enumerate()
+                .for_each(|(i, sub)| collect(value.get(i), sub, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    let changes = plan
+        .get("resource_changes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|rc| rc.get("change"));
+    let outputs = plan
+        .get("output_changes")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|o| o.values());
+    for change in changes.chain(outputs) {
+        let mask = merge_masks(
+            change.get("before_sensitive"),
+            change.get("after_sensitive"),
+        );
+        collect(change.get("before"), &mask, &mut out);
+        collect(change.get("after"), &mask, &mut out);
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Reads a plan file's bytes (UTF-8 or UTF-16 with a BOM) as JSON, as policies see it.
+pub fn read_json(bytes: &[u8], name: &str) -> Result<Value> {
     let text = decode(bytes).ok_or_else(|| Error::input(name, "not valid UTF-8 or UTF-16 text"))?;
-    let plan: Value = serde_json::from_str(&text).map_err(|e| {
+    serde_json::from_str(&text).map_err(|e| {
         let msg = e.to_string();
         let msg = msg.split(" at line ").next().unwrap_or(&msg);
         Error::at_line(name, e.line().max(1), format!("invalid plan JSON: {msg}"))
-    })?;
+    })
+}
+
+/// Loads a plan from its file bytes. `name` is used in error messages.
+pub fn parse(bytes: &[u8], name: &str) -> Result<ChangeSet> {
+    let plan = read_json(bytes, name)?;
     let root = plan
         .as_object()
         .ok_or_else(|| Error::input(name, "not a Terraform plan: expected a JSON object"))?;
@@ -56,6 +111,7 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<ChangeSet> {
     let mut summary = PlanSummary::default();
     let mut notes = Vec::new();
     let mut modules: BTreeMap<String, Vec<Hunk>> = BTreeMap::new();
+    let mut value_lines = BTreeMap::new();
     match root.get("resource_changes") {
         Some(Value::Array(changes)) => {
             for (i, rc) in changes.iter().enumerate() {
@@ -66,10 +122,9 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<ChangeSet> {
                 let Some(action) = change.action(&mut summary).map_err(|m| at(&m))? else {
                     continue;
                 };
-                modules
-                    .entry(change.module.clone())
-                    .or_default()
-                    .push(change.hunk(action));
+                let (hunk, values) = change.hunk(action);
+                value_lines.insert(hunk.id.clone(), values);
+                modules.entry(change.module.clone()).or_default().push(hunk);
             }
         }
         Some(_) => return Err(Error::input(name, "`resource_changes` is not an array")),
@@ -125,6 +180,7 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<ChangeSet> {
         files,
         plan: Some(summary),
         notes,
+        value_lines,
     })
 }
 
@@ -247,7 +303,7 @@ impl<'a> ResourceChange<'a> {
         Ok(Some(action))
     }
 
-    fn hunk(&self, action: PlanAction) -> Hunk {
+    fn hunk(&self, action: PlanAction) -> (Hunk, Vec<ValueLines>) {
         let c = self.change;
         let (before, after) = (c.get("before"), c.get("after"));
         let mask = merge_masks(c.get("before_sensitive"), c.get("after_sensitive"));
@@ -337,8 +393,8 @@ impl<'a> ResourceChange<'a> {
         self.finish_hunk(id, action, lines)
     }
 
-    fn finish_hunk(&self, id: HunkId, action: PlanAction, lines: Lines) -> Hunk {
-        let lines = lines.finish();
+    fn finish_hunk(&self, id: HunkId, action: PlanAction, lines: Lines) -> (Hunk, Vec<ValueLines>) {
+        let (lines, values) = lines.finish();
         let old_lines = lines.iter().filter(|l| l.kind != LineKind::Added).count() as u32;
         let new_lines = lines.iter().filter(|l| l.kind != LineKind::Removed).count() as u32;
         let verb = match action {
@@ -355,7 +411,7 @@ impl<'a> ResourceChange<'a> {
             Some("replace_because_tainted") => " (it is tainted)",
             _ => "",
         };
-        Hunk {
+        let hunk = Hunk {
             id,
             kind: HunkKind::Resource {
                 address: self.address.clone(),
@@ -367,7 +423,8 @@ impl<'a> ResourceChange<'a> {
             new_lines,
             title: format!("{} {verb}{reason}", self.address),
             lines,
-        }
+        };
+        (hunk, values)
     }
 }
 
@@ -415,7 +472,7 @@ fn outputs_hunk(outputs: Option<&Value>, summary: &mut PlanSummary) -> Option<Hu
         &Value::Object(before_all).to_string(),
         &Value::Object(after_all).to_string(),
     );
-    let lines = lines.finish();
+    let (lines, _) = lines.finish();
     Some(Hunk {
         id,
         kind: HunkKind::Resource {

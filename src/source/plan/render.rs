@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::node::Node;
-use crate::model::{Line, LineKind};
+use crate::model::{Line, LineKind, ValueLines};
 
 /// Collects the lines of one hunk.
 #[derive(Default)]
@@ -13,6 +13,10 @@ pub struct Lines {
     out: Vec<Line>,
     /// Inside `jsonencode(…)`: lists of objects are JSON arrays there, not nested blocks.
     in_json: usize,
+    /// For each attribute path rendered: the range of `out` its rendering occupies.
+    paths: Vec<(Vec<String>, usize, usize)>,
+    /// The path of the value being rendered.
+    at: Vec<String>,
 }
 
 const INDENT: &str = "  ";
@@ -39,10 +43,12 @@ impl Label<'_> {
 }
 
 impl Lines {
-    /// The finished lines, numbered 1.. on each side like a file of their own.
-    pub fn finish(self) -> Vec<Line> {
+    /// The finished lines, numbered 1.. on each side like a file of their own, with the
+    /// new-side lines of every attribute path.
+    pub fn finish(self) -> (Vec<Line>, Vec<ValueLines>) {
         let (mut old, mut new) = (1, 1);
-        self.out
+        let lines: Vec<Line> = self
+            .out
             .into_iter()
             .map(|mut l| {
                 if l.kind != LineKind::Added {
@@ -55,7 +61,17 @@ impl Lines {
                 }
                 l
             })
-            .collect()
+            .collect();
+        let value_lines = self
+            .paths
+            .into_iter()
+            .filter_map(|(path, a, b)| {
+                let numbers = lines[a..=b].iter().filter_map(|l| l.new_lineno);
+                let (start, end) = numbers.fold((u32::MAX, 0), |(s, e), n| (s.min(n), e.max(n)));
+                (end > 0).then_some(ValueLines { path, start, end })
+            })
+            .collect();
+        (lines, value_lines)
     }
 
     /// Appends one line.
@@ -74,6 +90,22 @@ impl Lines {
         node: &Node,
         suffix: &str,
     ) {
+        let start = self.out.len();
+        self.whole_lines(kind, depth, label, node, suffix);
+        if self.out.len() > start && !self.at.is_empty() {
+            self.paths
+                .push((self.at.clone(), start, self.out.len() - 1));
+        }
+    }
+
+    fn whole_lines(
+        &mut self,
+        kind: LineKind,
+        depth: usize,
+        label: Label<'_>,
+        node: &Node,
+        suffix: &str,
+    ) {
         let prefix = label.prefix();
         match node {
             Node::Object(map) if !map.is_empty() => {
@@ -85,14 +117,18 @@ impl Lines {
                 let Label::Attr(key, _) = label else {
                     unreachable!()
                 };
-                for item in items {
+                for (i, item) in items.iter().enumerate() {
+                    self.at.push(i.to_string());
                     self.whole(kind, depth, Label::Block(key), item, "");
+                    self.at.pop();
                 }
             }
             Node::List(items) if !items.is_empty() => {
                 self.push(kind, depth, &format!("{prefix}["));
-                for item in items {
+                for (i, item) in items.iter().enumerate() {
+                    self.at.push(i.to_string());
                     self.whole(kind, depth + 1, Label::None, item, ",");
+                    self.at.pop();
                 }
                 self.push(kind, depth, &format!("]{suffix}"));
             }
@@ -145,13 +181,32 @@ impl Lines {
         // Attributes first, then nested blocks, as terraform orders them.
         let (blocks, attrs): (Vec<_>, Vec<_>) = entries.partition(|(_, v)| self.is_block(v));
         for (k, v) in attrs.into_iter().chain(blocks) {
+            self.at.push(k.to_string());
             self.whole(kind, depth, Label::Attr(k, width), v, "");
+            self.at.pop();
         }
     }
 
     /// Renders the difference between two versions of a node; `forces` says whether a path
     /// (attribute names and list indexes) forces replacement.
     pub fn diff(
+        &mut self,
+        depth: usize,
+        label: Label<'_>,
+        before: Option<&Node>,
+        after: Option<&Node>,
+        forces: &dyn Fn(&[String]) -> bool,
+        path: &mut Vec<String>,
+    ) {
+        let start = self.out.len();
+        self.at = path.clone();
+        self.diff_lines(depth, label, before, after, forces, path);
+        if self.out.len() > start {
+            self.paths.push((path.clone(), start, self.out.len() - 1));
+        }
+    }
+
+    fn diff_lines(
         &mut self,
         depth: usize,
         label: Label<'_>,
@@ -300,6 +355,8 @@ impl Lines {
             let mut l = Lines {
                 out: Vec::new(),
                 in_json: self.in_json,
+                paths: Vec::new(),
+                at: Vec::new(),
             };
             l.whole(LineKind::Context, 0, Label::None, n, ",");
             l.out
@@ -384,9 +441,42 @@ mod tests {
         let mut l = Lines::default();
         l.object_diff(1, &bm, &am, &|p| p == ["a"], &mut Vec::new());
         assert_eq!(
-            text(l.finish()),
+            text(l.finish().0),
             "-  a = 1\n+  a = 2 # forces replacement\n   # (2 unchanged attributes hidden)"
         );
+    }
+
+    #[test]
+    fn attribute_paths_map_to_their_lines() {
+        let node = Node::build(
+            Some(
+                &json!({"name": "x", "ingress": [{"cidr_blocks": ["0.0.0.0/0"], "from_port": 22}]}),
+            ),
+            None,
+            None,
+        )
+        .unwrap();
+        let Node::Object(after) = node else { panic!() };
+        let mut l = Lines::default();
+        l.object_diff(
+            1,
+            &std::collections::BTreeMap::new(),
+            &after,
+            &|_| false,
+            &mut Vec::new(),
+        );
+        let (lines, values) = l.finish();
+        let line_of = |path: &[&str]| {
+            let v = values
+                .iter()
+                .find(|v| v.path == path)
+                .unwrap_or_else(|| panic!("{path:?} in {values:?}"));
+            (v.start, v.end)
+        };
+        let text = |n: u32| String::from_utf8_lossy(&lines[n as usize - 1].bytes).into_owned();
+        let (s, _) = line_of(&["ingress", "0", "cidr_blocks", "0"]);
+        assert_eq!(text(s).trim(), "\"0.0.0.0/0\",");
+        assert_eq!(text(line_of(&["name"]).0).trim(), "name = \"x\"");
     }
 
     #[test]
@@ -395,7 +485,7 @@ mod tests {
         let node = Node::build(Some(&v), None, None).unwrap();
         let mut l = Lines::default();
         l.whole(LineKind::Added, 0, Label::None, &node, "");
-        let t = text(l.finish());
+        let t = text(l.finish().0);
         assert!(
             t.contains("+  ingress {\n+    cidr_blocks = [\n+      \"0.0.0.0/0\",\n+    ]"),
             "{t}"

@@ -1,0 +1,306 @@
+//! Running the policies over a change: every changed file at its head and at its base (so
+//! findings the base already had are pre-existing), or a plan, then placing each finding on
+//! the hunks it is about. Files are evaluated in parallel.
+
+use rayon::prelude::*;
+use serde_json::Value;
+
+use super::engine::{Engine, Outcome};
+use super::finding::{Anchor, Finding, Origin};
+use super::input;
+use super::place::{anchor, locate, mark_pre_existing};
+use super::source_map::{Span, Step};
+use crate::model::{ChangeSet, FileChange, HunkKind};
+use crate::source::FileVersions;
+
+/// A rule that failed at run time, or an input that could not be loaded.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct EvalError {
+    /// Where: the policy rule (`file:line`) or the input file (`file:line`).
+    pub location: String,
+    /// The input being evaluated.
+    pub input: String,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// Everything the policies said about a change.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Evaluation {
+    /// The findings, placed, in file order.
+    pub findings: Vec<Finding>,
+    /// Rules that failed and inputs that could not be read.
+    pub errors: Vec<EvalError>,
+    /// Files that were not evaluated, and why.
+    pub skipped: Vec<String>,
+}
+
+impl Evaluation {
+    fn merge(mut self, other: Evaluation) -> Evaluation {
+        self.findings.extend(other.findings);
+        self.errors.extend(other.errors);
+        self.skipped.extend(other.skipped);
+        self
+    }
+}
+
+/// Evaluates every changed file whose format a loader knows.
+pub fn evaluate_files(
+    engine: &Engine,
+    change: &ChangeSet,
+    versions: &[FileVersions],
+) -> Evaluation {
+    versions
+        .par_iter()
+        .map(|v| {
+            let file = change
+                .files
+                .iter()
+                .find(|f| String::from_utf8_lossy(f.path()) == v.path);
+            match file {
+                Some(file) => evaluate_file(engine, file, v),
+                None => Evaluation::default(),
+            }
+        })
+        .reduce(Evaluation::default, Evaluation::merge)
+}
+
+fn evaluate_file(engine: &Engine, file: &FileChange, versions: &FileVersions) -> Evaluation {
+    let mut out = Evaluation::default();
+    let Some(format) = input::format_for(&versions.path) else {
+        return out;
+    };
+    let Some(head) = &versions.head else {
+        return out;
+    };
+    if looks_templated(head) {
+        out.skipped.push(format!(
+            "{}: a template ({{{{ … }}}}), not evaluated",
+            versions.path
+        ));
+        return out;
+    }
+    let docs = match input::load(format, head, &versions.path) {
+        Ok(docs) => docs,
+        Err(e) => {
+            out.errors.push(EvalError {
+                location: e.to_string(),
+                input: versions.path.clone(),
+                message: "cannot be loaded".into(),
+            });
+            return out;
+        }
+    };
+    // The base is compared finding by finding; a base that does not parse has none.
+    let base_findings: Vec<Finding> = versions
+        .base
+        .as_deref()
+        .and_then(|text| input::load(format, text, &versions.path).ok())
+        .map(|docs| {
+            docs.iter()
+                .flat_map(|d| run(engine, &d.value, &versions.path, &mut Vec::new()))
+                .collect()
+        })
+        .unwrap_or_default();
+    for doc in &docs {
+        let mut findings = run(engine, &doc.value, &versions.path, &mut out.errors);
+        for f in &mut findings {
+            f.lines = locate(f, &doc.map);
+            f.anchor = anchor(f.lines, &file.hunks);
+        }
+        mark_pre_existing(&mut findings, &base_findings);
+        out.findings.extend(findings);
+    }
+    out
+}
+
+/// Helm and other templates are not YAML until rendered.
+fn looks_templated(text: &str) -> bool {
+    text.contains("{{") && text.contains("}}")
+}
+
+/// Evaluates one input, turning rule results into (unplaced) findings and rule failures
+/// into errors.
+fn run(engine: &Engine, input: &Value, name: &str, errors: &mut Vec<EvalError>) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for outcome in engine.evaluate(input) {
+        match outcome {
+            Outcome::Result { rule, value } => {
+                findings.push(Finding::from_result(&engine.rules()[rule], &value, name))
+            }
+            Outcome::Error { rule, message } => {
+                let r = &engine.rules()[rule];
+                errors.push(EvalError {
+                    location: format!("{}:{}", r.file, r.line),
+                    input: name.to_string(),
+                    message,
+                });
+            }
+        }
+    }
+    findings
+}
+
+/// Evaluates a Terraform plan: findings attach to the hunk of the resource change they name
+/// (by `path` into `resource_changes`, or by `resource` address). A finding that the plan's
+/// "before" values also have is pre-existing.
+pub fn evaluate_plan(engine: &Engine, change: &ChangeSet, plan: &Value, name: &str) -> Evaluation {
+    let mut out = Evaluation::default();
+    let mut findings = run(engine, plan, name, &mut out.errors);
+    // Policies judge the real values, but what they say must not repeat a secret.
+    let secrets = crate::source::plan::sensitive_values(plan);
+    for f in &mut findings {
+        for text in [
+            Some(&mut f.message),
+            f.remediation.as_mut(),
+            f.resource.as_mut(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            *text = scrub(text, &secrets);
+        }
+    }
+    let before = run(engine, &before_plan(plan), name, &mut Vec::new());
+    mark_pre_existing(&mut findings, &before);
+    let addresses: Vec<Option<&str>> = plan
+        .get("resource_changes")
+        .and_then(Value::as_array)
+        .map(|rcs| {
+            rcs.iter()
+                .map(|rc| rc.get("address").and_then(Value::as_str))
+                .collect()
+        })
+        .unwrap_or_default();
+    for f in &mut findings {
+        let by_path = match f.path.as_deref() {
+            Some([Step::Key(k), Step::Index(i), ..]) if k == "resource_changes" => {
+                addresses.get(*i).copied().flatten()
+            }
+            _ => None,
+        };
+        let address = by_path.or(f.resource.as_deref());
+        let hunk = address.and_then(|a| {
+            change.hunks().find(
+                |(_, h)| matches!(&h.kind, HunkKind::Resource { address, .. } if address == a),
+            )
+        });
+        if let Some((file, h)) = hunk {
+            f.file = String::from_utf8_lossy(file.path()).into_owned();
+            let whole = Span::new(h.new_start, h.new_start + h.new_lines.saturating_sub(1));
+            f.lines = Some(attribute_span(change, h, f.path.as_deref()).unwrap_or(whole));
+            f.anchor = Anchor::Hunks(vec![h.id.clone()]);
+        }
+    }
+    out.findings = findings;
+    out
+}
+
+/// The lines of the attribute a plan finding points at (`resource_changes[i].change.after.…`)
+/// in the rendered hunk: the deepest rendered attribute on its path.
+fn attribute_span(
+    change: &ChangeSet,
+    hunk: &crate::model::Hunk,
+    path: Option<&[Step]>,
+) -> Option<Span> {
+    let rest = match path? {
+        [
+            Step::Key(rc),
+            Step::Index(_),
+            Step::Key(c),
+            Step::Key(side),
+            rest @ ..,
+        ] if rc == "resource_changes" && c == "change" && side == "after" => rest,
+        _ => return None,
+    };
+    let wanted: Vec<String> = rest
+        .iter()
+        .map(|s| match s {
+            Step::Key(k) => k.clone(),
+            Step::Index(i) => i.to_string(),
+        })
+        .collect();
+    change
+        .value_lines
+        .get(&hunk.id)?
+        .iter()
+        .filter(|v| wanted.starts_with(&v.path))
+        .max_by_key(|v| v.path.len())
+        .map(|v| Span::new(v.start, v.end))
+}
+
+/// `text` with every occurrence of a secret replaced by `(sensitive)`, longest first. Values
+/// shorter than four characters (`0`, `true`, `us`) are replaced only as whole words, so a
+/// message keeps its meaning.
+fn scrub(text: &str, secrets: &[String]) -> String {
+    let mut sorted: Vec<&String> = secrets.iter().filter(|s| !s.is_empty()).collect();
+    sorted.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    let mut out = text.to_string();
+    for secret in sorted {
+        if secret.chars().count() >= 4 {
+            out = out.replace(secret.as_str(), "(sensitive)");
+        } else {
+            out = out
+                .split_inclusive(|c: char| !c.is_alphanumeric())
+                .map(|w| {
+                    let word = w.trim_end_matches(|c: char| !c.is_alphanumeric());
+                    if word == secret {
+                        w.replacen(word, "(sensitive)", 1)
+                    } else {
+                        w.to_string()
+                    }
+                })
+                .collect();
+        }
+    }
+    out
+}
+
+/// The plan as it was before: every change's `after` replaced by its `before`, so policies
+/// see the prior state of each resource (and nothing for resources being created).
+fn before_plan(plan: &Value) -> Value {
+    let mut before = plan.clone();
+    if let Some(rcs) = before
+        .get_mut("resource_changes")
+        .and_then(Value::as_array_mut)
+    {
+        for rc in rcs {
+            if let Some(change) = rc.get_mut("change").and_then(Value::as_object_mut) {
+                let prior = change.get("before").cloned().unwrap_or(Value::Null);
+                change.insert("after".into(), prior);
+                change.insert("actions".into(), Value::from(vec!["no-op"]));
+            }
+        }
+    }
+    before
+}
+
+/// How many distinct hunks carry an introduced finding.
+pub fn risky_hunks(findings: &[Finding]) -> usize {
+    let mut ids: Vec<&crate::model::HunkId> = findings
+        .iter()
+        .filter(|f| f.origin == Origin::Introduced)
+        .filter_map(|f| match &f.anchor {
+            Anchor::Hunks(h) => Some(h.iter()),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scrub;
+
+    #[test]
+    fn secrets_are_scrubbed_from_messages() {
+        let secrets = vec!["hunter22".to_string(), "22".to_string()];
+        assert_eq!(
+            scrub("password hunter22 on port 22, 220", &secrets),
+            "password (sensitive) on port (sensitive), 220"
+        );
+    }
+}

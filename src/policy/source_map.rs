@@ -1,0 +1,184 @@
+//! Source maps: where each value of a loaded input document lives in its file.
+//!
+//! A loader (see [`crate::policy::input`]) turns a file into a JSON [`Document`] and records, for
+//! every value it produced, the lines of the file that value occupies. A policy finding that
+//! names a `path` into its input can then be placed on the exact lines — and so on the hunks —
+//! it is about, with [`SourceMap::locate`].
+
+use std::collections::BTreeMap;
+
+/// One step into a JSON document.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(untagged)]
+pub enum Step {
+    /// A key of an object.
+    Key(String),
+    /// An index into an array (0-based).
+    Index(usize),
+}
+
+impl From<&str> for Step {
+    fn from(key: &str) -> Self {
+        Step::Key(key.to_string())
+    }
+}
+
+impl From<usize> for Step {
+    fn from(index: usize) -> Self {
+        Step::Index(index)
+    }
+}
+
+/// The lines (1-based, inclusive) a value occupies in its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct Span {
+    /// The first line of the value.
+    pub start: u32,
+    /// The last line of the value (`>= start`).
+    pub end: u32,
+}
+
+impl Span {
+    /// A span over the lines `start..=end`; the bounds are swapped if given in reverse.
+    pub fn new(start: u32, end: u32) -> Self {
+        Span {
+            start: start.min(end),
+            end: start.max(end),
+        }
+    }
+
+    /// The smallest span covering both `self` and `other`.
+    pub fn union(self, other: Span) -> Span {
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+}
+
+/// Where each value of a loaded document lives in its file.
+///
+/// Keys are paths of [`Step`]s from the document root; the root itself is the empty path and
+/// spans the whole document.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct SourceMap {
+    spans: BTreeMap<Vec<Step>, Span>,
+}
+
+impl SourceMap {
+    /// Records that the value at `path` occupies `span`, replacing any earlier record.
+    pub fn insert(&mut self, path: Vec<Step>, span: Span) {
+        self.spans.insert(path, span);
+    }
+
+    /// The span of the value at `path`; if that exact path has none, the nearest ancestor's.
+    pub fn locate(&self, path: &[Step]) -> Option<Span> {
+        (0..=path.len())
+            .rev()
+            .find_map(|len| self.spans.get(&path[..len]).copied())
+    }
+
+    /// Converts a JSON array of keys/indexes (as policies return in `path`) into steps; strings →
+    /// Key, non-negative integers → Index; anything else → None.
+    pub fn steps(path: &serde_json::Value) -> Option<Vec<Step>> {
+        path.as_array()?
+            .iter()
+            .map(|step| match step {
+                serde_json::Value::String(key) => Some(Step::Key(key.clone())),
+                serde_json::Value::Number(n) => n
+                    .as_u64()
+                    .and_then(|i| usize::try_from(i).ok())
+                    .map(Step::Index),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The number of recorded paths.
+    pub fn len(&self) -> usize {
+        self.spans.len()
+    }
+
+    /// Whether no path is recorded.
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// Every recorded path and its span, in path order.
+    pub fn iter(&self) -> impl Iterator<Item = (&[Step], Span)> {
+        self.spans
+            .iter()
+            .map(|(path, span)| (path.as_slice(), *span))
+    }
+}
+
+/// A loaded input document and its source map.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// The document as policies see it (`input`).
+    pub value: serde_json::Value,
+    /// Where each value of `value` lives in the file.
+    pub map: SourceMap,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn path(steps: &[Step]) -> Vec<Step> {
+        steps.to_vec()
+    }
+
+    #[test]
+    fn locate_exact_then_nearest_ancestor() {
+        let mut map = SourceMap::default();
+        map.insert(vec![], Span::new(1, 20));
+        map.insert(path(&["resource".into()]), Span::new(2, 19));
+        map.insert(path(&["resource".into(), "a".into()]), Span::new(3, 9));
+        map.insert(
+            path(&["resource".into(), "a".into(), 0.into()]),
+            Span::new(4, 5),
+        );
+        assert_eq!(
+            map.locate(&["resource".into(), "a".into(), 0.into()]),
+            Some(Span::new(4, 5))
+        );
+        assert_eq!(
+            map.locate(&["resource".into(), "a".into(), 1.into(), "x".into()]),
+            Some(Span::new(3, 9))
+        );
+        assert_eq!(map.locate(&["other".into()]), Some(Span::new(1, 20)));
+        assert_eq!(map.len(), 4);
+        assert!(SourceMap::default().locate(&[]).is_none());
+    }
+
+    #[test]
+    fn steps_from_policy_paths() {
+        assert_eq!(
+            SourceMap::steps(&json!(["resource", "aws_s3_bucket", "b", "ingress", 1])),
+            Some(vec![
+                "resource".into(),
+                "aws_s3_bucket".into(),
+                "b".into(),
+                "ingress".into(),
+                Step::Index(1)
+            ])
+        );
+        assert_eq!(SourceMap::steps(&json!([])), Some(vec![]));
+        assert_eq!(SourceMap::steps(&json!(["a", -1])), None);
+        assert_eq!(SourceMap::steps(&json!(["a", 1.5])), None);
+        assert_eq!(SourceMap::steps(&json!(["a", null])), None);
+        assert_eq!(SourceMap::steps(&json!("a")), None);
+    }
+
+    #[test]
+    fn steps_serialize_untagged() {
+        let steps = vec![Step::Key("a".into()), Step::Index(2)];
+        assert_eq!(serde_json::to_value(&steps).unwrap(), json!(["a", 2]));
+        assert_eq!(
+            serde_json::to_value(Span::new(5, 3)).unwrap(),
+            json!({"start": 3, "end": 5})
+        );
+    }
+}

@@ -1,0 +1,298 @@
+//! `countersign check` through the real binary: findings land on the exact hunk and line,
+//! pre-existing findings are told apart, a user's conftest-style policies work unchanged on
+//! HCL, YAML and plan inputs, and broken policies are clear errors.
+
+mod common;
+
+use std::path::Path;
+
+use common::{Repo, countersign_in};
+use serde_json::Value;
+
+const CORPUS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/corpus/conftest-examples/examples"
+);
+
+fn sg_block(i: usize, description: &str, cidr: &str, port: u32) -> String {
+    format!(
+        "resource \"aws_security_group\" \"sg_{i}\" {{\n  name        = \"sg-{i}\"\n  description = \"{description}\"\n  vpc_id      = \"vpc-0a1b2c3d\"\n\n  ingress {{\n    from_port   = {port}\n    to_port     = {port}\n    protocol    = \"tcp\"\n    cidr_blocks = [\"{cidr}\"]\n  }}\n\n  tags = {{\n    Team = \"platform\"\n    Tier = \"{i}\"\n  }}\n}}\n\n"
+    )
+}
+
+/// 50 security groups, all edited; the feature also opens `sg_17` to the world on SSH.
+/// `sg_40` was already open (RDP) at the base.
+fn fifty_blocks() -> Repo {
+    let r = Repo::new();
+    let file = |edited: bool| -> String {
+        (0..50)
+            .map(|i| {
+                let description = if edited {
+                    format!("tier {i}, reviewed")
+                } else {
+                    format!("tier {i}")
+                };
+                let (cidr, port) = match i {
+                    17 if edited => ("0.0.0.0/0", 22),
+                    40 => ("0.0.0.0/0", 3389),
+                    _ => ("10.0.0.0/8", 22),
+                };
+                sg_block(i, &description, cidr, port)
+            })
+            .collect()
+    };
+    r.write("network.tf", file(false));
+    r.commit("base");
+    r.branch("feature").write("network.tf", file(true));
+    r.commit("agent: describe every tier");
+    r
+}
+
+fn check(r: &Repo, args: &[&str]) -> (Option<i32>, Value) {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(args);
+    let out = r.countersign(&all);
+    let code = out.status.code();
+    let doc = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    (code, doc)
+}
+
+/// The one opened security group is flagged on exactly its hunk and its `cidr_blocks` line;
+/// the group that was already open is pre-existing; check exits 1.
+#[test]
+fn one_opened_group_among_fifty_edited_blocks() {
+    let r = fifty_blocks();
+    let (code, doc) = check(&r, &["main..feature"]);
+    assert_eq!(code, Some(1), "{doc:#}");
+    let findings = doc["findings"].as_array().unwrap();
+    let introduced: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["origin"] == "introduced")
+        .collect();
+    assert_eq!(introduced.len(), 1, "{findings:#?}");
+    let f = introduced[0];
+    assert_eq!(f["rule"], "aws-sg-public-admin-port");
+    assert_eq!(f["resource"], "aws_security_group.sg_17");
+    let hunks = f["anchor"]["hunks"].as_array().unwrap();
+    assert_eq!(hunks.len(), 1, "exactly one hunk: {f:#}");
+
+    // The finding's line is the added `cidr_blocks` line of that hunk.
+    let show = r.show_json(&["main..feature"]);
+    let all_hunks = common::hunks_of(&show, "network.tf");
+    assert_eq!(all_hunks.len(), 50, "one hunk per edited block");
+    let hunk = all_hunks.iter().find(|h| h["id"] == hunks[0]).unwrap();
+    let cidr_line = hunk["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["kind"] == "added" && l["text"].as_str().unwrap().contains("0.0.0.0/0"))
+        .unwrap()["new"]
+        .as_u64()
+        .unwrap();
+    assert_eq!(f["lines"]["start"].as_u64(), Some(cidr_line), "{f:#}");
+    assert_eq!(f["lines"]["end"].as_u64(), Some(cidr_line));
+
+    let pre: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["origin"] == "pre_existing")
+        .collect();
+    assert_eq!(pre.len(), 1, "{pre:#?}");
+    assert_eq!(pre[0]["resource"], "aws_security_group.sg_40");
+}
+
+/// The text report shows the finding with its line of code and the summary.
+#[test]
+fn text_report_shows_the_offending_line() {
+    let r = fifty_blocks();
+    let out = r.countersign(&["check", "main..feature", "--color", "never"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(
+            "critical  aws-sg-public-admin-port  aws_security_group.sg_17 opens 22 (SSH)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("│ +    cidr_blocks = [\"0.0.0.0/0\"]"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "critical (pre-existing)  aws-sg-public-admin-port  aws_security_group.sg_40"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.trim_end()
+            .ends_with("1 introduced (1 critical) · 1 pre-existing · 0 errors"),
+        "{text}"
+    );
+}
+
+/// A repository whose feature branch adds the given corpus files.
+fn repo_adding(files: &[(&str, &str)]) -> Repo {
+    let r = Repo::new();
+    r.write("README.md", "infra\n");
+    r.commit("base");
+    r.branch("feature");
+    for (from, to) in files {
+        r.write(to, std::fs::read(Path::new(CORPUS).join(from)).unwrap());
+    }
+    r.commit("add infrastructure");
+    r
+}
+
+fn messages(doc: &Value) -> Vec<String> {
+    let mut m: Vec<String> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect();
+    m.sort();
+    m
+}
+
+/// A user's conftest policies (string messages, `deny contains msg if`) run unchanged on HCL,
+/// multi-document YAML and plan inputs.
+#[test]
+fn conftest_policies_work_unchanged() {
+    let policies = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/conftest-policy"
+    );
+    let r = repo_adding(&[
+        ("hcl2/terraform.tf", "terraform.tf"),
+        ("kubernetes/deployment+service.yaml", "k8s/app.yaml"),
+    ]);
+    let (code, doc) = check(
+        &r,
+        &["main..feature", "--no-builtin", "--policies", policies],
+    );
+    assert_eq!(code, Some(1), "{doc:#}");
+    assert_eq!(
+        messages(&doc),
+        [
+            "deployment hello-kubernetes may run as root",
+            "load balancer listener my-alb-listener uses plain HTTP",
+            "security group rule my-rule is open to the world",
+            "service hello-kubernetes is exposed through a cloud load balancer",
+        ]
+    );
+    let plan = format!("{CORPUS}/hcl1/gke-show.json");
+    let out = countersign_in(
+        r.path(),
+        &[
+            "check",
+            "--plan",
+            &plan,
+            "--no-builtin",
+            "--policies",
+            policies,
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        messages(&doc),
+        ["plan creates a GKE cluster: google_container_cluster.primary"]
+    );
+    // A bare message names no resource or path: it applies to the plan as a whole.
+    assert_eq!(doc["findings"][0]["anchor"]["type"], "file");
+}
+
+fn broken_policy(rego: &str) -> (Option<i32>, String) {
+    let r = repo_adding(&[("hcl2/terraform.tf", "terraform.tf")]);
+    let dir = r.path().join("broken-policies");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("broken.rego"), rego).unwrap();
+    let out = r.countersign(&[
+        "check",
+        "main..feature",
+        "--policies",
+        dir.to_str().unwrap(),
+    ]);
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout),
+    )
+}
+
+/// A syntax error, a builtin type error and an infinite recursion each give a clear error
+/// naming the policy file, and exit 2 — never a panic or a hang.
+#[test]
+fn broken_policies_are_clear_errors() {
+    let (code, text) = broken_policy("package main\n\ndeny contains msg if {\n  msg := \n}\n");
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("broken.rego:4: "), "{text}");
+
+    let (code, text) = broken_policy(
+        "package main\n\ndeny contains msg if {\n  some name\n  input.resource.aws_alb_listener[name]\n  msg := concat(\",\", name)\n}\n",
+    );
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("broken.rego:6: `concat` expects"), "{text}");
+
+    let (code, text) =
+        broken_policy("package main\n\na if b\n\nb if a\n\ndeny contains \"x\" if a\n");
+    assert_eq!(code, Some(2), "{text}");
+    assert!(text.contains("broken.rego"), "{text}");
+}
+
+/// The built-in pack's own unit tests pass (`countersign policy test`).
+#[test]
+fn builtin_pack_tests_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = countersign_in(dir.path(), &["policy", "test"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let last = text.lines().last().unwrap();
+    let passed: usize = last.split(' ').next().unwrap().parse().unwrap();
+    assert!(passed > 0 && last.ends_with(" passed, 0 failed"), "{last}");
+}
+
+/// SARIF 2.1.0 for code scanning: rules, levels, regions, and baseline states that tell new
+/// findings from pre-existing ones.
+#[test]
+fn sarif_output() {
+    let r = fifty_blocks();
+    let out = r.countersign(&["check", "main..feature", "--format", "sarif"]);
+    assert_eq!(out.status.code(), Some(1));
+    let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    let run = &sarif["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "countersign");
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    assert!(
+        rules.iter().any(|r| r["id"] == "aws-sg-public-admin-port"
+            && r["properties"]["security-severity"] == "9.5")
+    );
+    let results = run["results"].as_array().unwrap();
+    let new: Vec<&Value> = results
+        .iter()
+        .filter(|r| r["baselineState"] == "new")
+        .collect();
+    assert_eq!(new.len(), 1);
+    assert_eq!(new[0]["level"], "error");
+    let location = &new[0]["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "network.tf");
+    assert!(location["region"]["startLine"].as_u64().unwrap() > 0);
+    assert_eq!(
+        rules[new[0]["ruleIndex"].as_u64().unwrap() as usize]["id"],
+        new[0]["ruleId"]
+    );
+    assert_eq!(
+        results
+            .iter()
+            .filter(|r| r["baselineState"] == "unchanged")
+            .count(),
+        1
+    );
+}
