@@ -40,7 +40,9 @@ fn show(c: &mut Criterion) {
         b.iter(|| write_change(black_box(&cs), &[], None, &mut io::sink()).expect("render"))
     });
     group.bench_function("render_color", |b| {
-        b.iter(|| write_change(black_box(&cs), &[], Some(&colors), &mut io::sink()).expect("render"))
+        b.iter(|| {
+            write_change(black_box(&cs), &[], Some(&colors), &mut io::sink()).expect("render")
+        })
     });
     group.finish();
 }
