@@ -148,14 +148,15 @@ pub enum ShowFormat {
 pub struct SourceArgs {
     /// A git range: `A..B` or `A...B` (both: what B adds since its merge-base with A), or `A`
     /// (= `A...HEAD`).
-    #[arg(value_name = "RANGE", conflicts_with_all = ["patch", "plan"])]
+    #[arg(value_name = "RANGE", conflicts_with = "patch")]
     pub range: Option<String>,
 
     /// A unified diff file (git diff, git format-patch, diff -u), or `-` for standard input.
     #[arg(long, value_name = "FILE", conflicts_with = "plan")]
     pub patch: Option<PathBuf>,
 
-    /// A Terraform plan as JSON (`terraform show -json PLANFILE`, or tofu's).
+    /// A Terraform plan as JSON (`terraform show -json PLANFILE`, or tofu's). With a RANGE,
+    /// the plan's findings land on the source hunks that define its resources.
     #[arg(long, value_name = "PLAN.json")]
     pub plan: Option<PathBuf>,
 

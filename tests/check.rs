@@ -296,3 +296,136 @@ fn sarif_output() {
         1
     );
 }
+
+/// The sources behind `tests/fixtures/sample-plan.json`: a root module with the web security
+/// group and a local `data` module with the orders database and the legacy log bucket. The
+/// feature branch opens SSH, bumps the database's engine (a replacement) and drops the bucket.
+fn plan_sources() -> Repo {
+    let r = Repo::new();
+    let root = |cidr: &str| {
+        format!(
+            "module \"data\" {{\n  source = \"./modules/data\"\n}}\n\nresource \"aws_security_group\" \"web\" {{\n  name = \"web\"\n\n  ingress {{\n    from_port   = 443\n    to_port     = 443\n    protocol    = \"tcp\"\n    cidr_blocks = [\"10.0.0.0/8\"]\n  }}\n{cidr}}}\n"
+        )
+    };
+    let db = |version: &str| {
+        format!(
+            "resource \"aws_db_instance\" \"orders\" {{\n  identifier     = \"orders\"\n  engine         = \"postgres\"\n  engine_version = \"{version}\"\n  username       = \"orders\"\n}}\n"
+        )
+    };
+    let bucket =
+        "\nresource \"aws_s3_bucket\" \"legacy_logs\" {\n  bucket = \"acme-legacy-logs\"\n}\n";
+    r.write("main.tf", root(""));
+    r.write("modules/data/main.tf", format!("{}{bucket}", db("15.4")));
+    r.commit("base");
+    let ssh = "\n  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = \"tcp\"\n    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n";
+    r.branch("feature")
+        .write("main.tf", root(ssh))
+        .write("modules/data/main.tf", db("16.1"));
+    r.commit("agent: upgrade postgres, debug access, drop old logs");
+    r
+}
+
+fn added_line(doc: &Value, file: &str, needle: &str) -> u64 {
+    common::hunks_of(doc, file)
+        .iter()
+        .flat_map(|h| h["lines"].as_array().unwrap())
+        .find(|l| l["kind"] == "added" && l["text"].as_str().unwrap().contains(needle))
+        .unwrap_or_else(|| panic!("{needle} in {file}"))["new"]
+        .as_u64()
+        .unwrap()
+}
+
+/// A plan that replaces a database and destroys a bucket: one critical finding each and a
+/// blast radius that matches the plan; with the range, the findings land on the hunks of the
+/// `.tf` files that define those resources.
+#[test]
+fn plan_findings_land_on_the_source_that_defines_them() {
+    let plan = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/sample-plan.json"
+    );
+    let r = plan_sources();
+    let (code, alone) = check(&r, &["--plan", plan]);
+    assert_eq!(code, Some(1));
+    let blast = &alone["blast_radius"];
+    assert_eq!(
+        (
+            blast["create"].as_u64(),
+            blast["update"].as_u64(),
+            blast["replace"].as_u64(),
+            blast["destroy"].as_u64()
+        ),
+        (Some(2), Some(1), Some(1), Some(1))
+    );
+    let stateful: Vec<(&str, &str)> = blast["stateful"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["address"].as_str().unwrap(),
+                s["action"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        stateful,
+        [
+            ("module.data.aws_db_instance.orders", "replace"),
+            ("module.data.aws_s3_bucket.legacy_logs", "destroy")
+        ]
+    );
+    let by_rule = |doc: &Value, rule: &str| -> Vec<Value> {
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == rule)
+            .cloned()
+            .collect()
+    };
+    for rule in [
+        "plan-replaces-stateful-resource",
+        "plan-destroys-stateful-resource",
+    ] {
+        let found = by_rule(&alone, rule);
+        assert_eq!(found.len(), 1, "{rule}");
+        assert_eq!(found[0]["severity"], "critical");
+    }
+
+    let (code, together) = check(&r, &["main..feature", "--plan", plan]);
+    assert_eq!(code, Some(1), "{together:#}");
+    let show = r.show_json(&["main..feature"]);
+    let hunk_with =
+        |file: &str, needle: &str| -> Value {
+            common::hunks_of(&show, file)
+                .iter()
+                .find(|h| {
+                    h["lines"].as_array().unwrap().iter().any(|l| {
+                        l["kind"] != "context" && l["text"].as_str().unwrap().contains(needle)
+                    })
+                })
+                .unwrap_or_else(|| panic!("{needle}"))["id"]
+                .clone()
+        };
+    let replace = &by_rule(&together, "plan-replaces-stateful-resource")[0];
+    assert_eq!(replace["file"], "modules/data/main.tf");
+    assert_eq!(
+        replace["anchor"]["hunks"],
+        serde_json::json!([hunk_with("modules/data/main.tf", "engine_version")])
+    );
+    let destroy = &by_rule(&together, "plan-destroys-stateful-resource")[0];
+    assert_eq!(destroy["file"], "modules/data/main.tf");
+    assert_eq!(
+        destroy["anchor"]["hunks"],
+        serde_json::json!([hunk_with("modules/data/main.tf", "legacy_logs")])
+    );
+    // The open SSH rule is reported once (by the source and the plan alike), on its line.
+    let ssh = by_rule(&together, "aws-sg-public-admin-port");
+    assert_eq!(ssh.len(), 1, "{ssh:#?}");
+    assert_eq!(ssh[0]["file"], "main.tf");
+    assert_eq!(
+        ssh[0]["lines"]["start"].as_u64(),
+        Some(added_line(&show, "main.tf", "0.0.0.0/0"))
+    );
+}

@@ -4,11 +4,16 @@ use std::io::Write;
 
 use crate::cli::{CheckArgs, CheckFormat, ColorChoice, FailOn, PolicyArgs};
 use crate::error::{Error, Result};
+use std::path::Path;
+
+use serde_json::Value;
+
 use crate::model::ChangeSet;
 use crate::policy::bundle::Bundle;
 use crate::policy::engine::{DEFAULT_TIME_LIMIT, Engine, Namespaces, RuleKind};
 use crate::policy::evaluate::{Evaluation, evaluate_files, evaluate_plan};
 use crate::policy::finding::Origin;
+use crate::policy::plan_link::relocate;
 use crate::render::{findings, json, paint::Palette, sarif};
 use crate::source::{Source, plan};
 
@@ -44,27 +49,43 @@ pub fn engine_for(args: &PolicyArgs) -> Result<(Bundle, Engine)> {
     Ok((bundle, engine))
 }
 
-/// Evaluates the policies `args` select on a change loaded from `source`.
+/// Evaluates the policies `args` select on a change loaded from `source`; a `linked_plan`
+/// (a plan given with a range) is evaluated too, its findings placed on the range's source.
 pub fn evaluate(
     source: &Source,
     change: &ChangeSet,
+    linked_plan: Option<&Path>,
     args: &PolicyArgs,
 ) -> Result<(Bundle, Evaluation)> {
     let (bundle, engine) = engine_for(args)?;
-    let eval = match source {
-        Source::Plan(path) => {
-            let bytes = std::fs::read(path).map_err(|e| Error::unreadable(path, e))?;
-            let name = path.display().to_string();
-            evaluate_plan(&engine, change, &plan::read_json(&bytes, &name)?, &name)
-        }
-        _ => {
-            let mut eval = evaluate_files(&engine, change, &source.file_versions(change)?);
-            if matches!(source, Source::Patch(_)) {
-                eval.skipped.push("a patch carries whole files only for added files: modified files were not evaluated (check a git range for them)".into());
-            }
-            eval
-        }
+    let read_plan = |path: &Path| -> Result<(Value, String, Vec<u8>)> {
+        let bytes = std::fs::read(path).map_err(|e| Error::unreadable(path, e))?;
+        let name = path.display().to_string();
+        Ok((plan::read_json(&bytes, &name)?, name, bytes))
     };
+    if let Source::Plan(path) = source {
+        let (json, name, _) = read_plan(path)?;
+        return Ok((bundle, evaluate_plan(&engine, change, &json, &name)));
+    }
+    let versions = source.file_versions(change)?;
+    let mut eval = evaluate_files(&engine, change, &versions);
+    if matches!(source, Source::Patch(_)) {
+        eval.skipped.push("a patch carries whole files only for added files: modified files were not evaluated (check a git range for them)".into());
+    }
+    if let Some(path) = linked_plan {
+        let (json, name, bytes) = read_plan(path)?;
+        let plan_change = plan::parse(&bytes, &name)?;
+        let mut from_plan = evaluate_plan(&engine, &plan_change, &json, &name);
+        relocate(&mut from_plan.findings, &json, &name, change, &versions);
+        // What the source's own evaluation already reports on the same lines is said once.
+        from_plan.findings.retain(|p| {
+            !eval
+                .findings
+                .iter()
+                .any(|s| s.rule == p.rule && s.file == p.file && s.lines == p.lines)
+        });
+        eval = eval.merge(from_plan);
+    }
     Ok((bundle, eval))
 }
 
@@ -72,7 +93,7 @@ pub fn evaluate(
 pub fn run(args: &CheckArgs, color: ColorChoice) -> Result<Verdict> {
     let source = args.source.source();
     let change = source.load()?;
-    let (bundle, eval) = evaluate(&source, &change, &args.policy)?;
+    let (bundle, eval) = evaluate(&source, &change, args.source.linked_plan(), &args.policy)?;
     let mut out = std::io::stdout().lock();
     let written = match args.format {
         CheckFormat::Json => {

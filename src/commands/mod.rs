@@ -13,7 +13,7 @@ impl SourceArgs {
     pub fn source(&self) -> Source {
         if let Some(p) = &self.patch {
             Source::Patch(p.clone())
-        } else if let Some(p) = &self.plan {
+        } else if let (Some(p), None) = (&self.plan, &self.range) {
             Source::Plan(p.clone())
         } else {
             Source::GitRange {
@@ -22,5 +22,10 @@ impl SourceArgs {
                 context: self.unified,
             }
         }
+    }
+
+    /// A plan given together with a range: its findings are placed on the range's source.
+    pub fn linked_plan(&self) -> Option<&std::path::Path> {
+        self.range.as_ref().and(self.plan.as_deref())
     }
 }

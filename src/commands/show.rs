@@ -12,7 +12,8 @@ use super::output::{Output, use_color};
 pub fn run(args: &ShowArgs, color: ColorChoice, theme: Option<&str>) -> Result<()> {
     let source = args.source.source();
     let change = source.load()?;
-    let (_, eval) = super::check::evaluate(&source, &change, &args.policy)?;
+    let (_, eval) =
+        super::check::evaluate(&source, &change, args.source.linked_plan(), &args.policy)?;
     for e in &eval.errors {
         eprintln!(
             "countersign: warning: {}: {} ({})",

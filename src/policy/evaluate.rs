@@ -36,7 +36,8 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
-    fn merge(mut self, other: Evaluation) -> Evaluation {
+    /// Both evaluations' findings, errors and skipped files.
+    pub fn merge(mut self, other: Evaluation) -> Evaluation {
         self.findings.extend(other.findings);
         self.errors.extend(other.errors);
         self.skipped.extend(other.skipped);

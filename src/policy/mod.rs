@@ -7,5 +7,6 @@ pub mod evaluate;
 pub mod finding;
 pub mod input;
 pub mod place;
+pub mod plan_link;
 pub mod source_map;
 pub mod unit_tests;

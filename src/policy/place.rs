@@ -47,6 +47,30 @@ pub fn anchor(lines: Option<Span>, hunks: &[Hunk]) -> Anchor {
     }
 }
 
+/// Where a finding about lines of the *base* version attaches: the hunks whose removed lines
+/// lie in `span` (old-side numbers) — for what the change deletes.
+pub fn anchor_old(span: Option<Span>, hunks: &[Hunk]) -> Anchor {
+    let Some(span) = span else {
+        return Anchor::File;
+    };
+    let on: Vec<_> = hunks
+        .iter()
+        .filter(|h| {
+            h.lines.iter().any(|l| {
+                l.kind == LineKind::Removed
+                    && l.old_lineno
+                        .is_some_and(|n| (span.start..=span.end).contains(&n))
+            })
+        })
+        .map(|h| h.id.clone())
+        .collect();
+    if on.is_empty() {
+        Anchor::Context
+    } else {
+        Anchor::Hunks(on)
+    }
+}
+
 /// The lines a finding is about in a document: its path's span, else the span of the
 /// resource it names, else — when it names a resource the map cannot find, as for a whole
 /// Kubernetes object — the whole document.
