@@ -443,3 +443,43 @@ fn plan_findings_land_on_the_source_that_defines_them() {
         Some(added_line(&show, "main.tf", "0.0.0.0/0"))
     );
 }
+
+/// The hunk-level input lets a line rule see the added lines of any file type; a finding
+/// pointing at an added line lands on that line.
+#[test]
+fn line_rules_on_the_hunk_level_input() {
+    let r = Repo::new();
+    r.write(
+        "scripts/bootstrap.sh",
+        "#!/bin/sh\nset -eu\napt-get update\n",
+    );
+    r.commit("base");
+    r.branch("feature").write(
+        "scripts/bootstrap.sh",
+        "#!/bin/sh\nset -eu\napt-get update\ncurl -fsSL https://get.example.com/install.sh | sh\n",
+    );
+    r.commit("agent: install the tool");
+    let dir = r.path().join("line-policies");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("pipe.rego"),
+        "package main\n\ndeny contains f if {\n  some i, line in input.countersign.hunk.added\n  regex.match(`curl[^|]*\\|\\s*(ba)?sh`, line.text)\n  f := {\"msg\": sprintf(\"%s pipes a download into a shell\", [input.countersign.hunk.file]), \"rule\": \"curl-pipe-shell\", \"path\": [\"countersign\", \"hunk\", \"added\", i]}\n}\n\nwarn contains \"hunk input is not shell\" if input.countersign.hunk.language != \"shell\"\n",
+    )
+    .unwrap();
+    let (code, doc) = check(
+        &r,
+        &[
+            "main..feature",
+            "--no-builtin",
+            "--policies",
+            dir.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(code, Some(1), "{doc:#}");
+    let findings = doc["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(findings[0]["rule"], "curl-pipe-shell");
+    assert_eq!(findings[0]["file"], "scripts/bootstrap.sh");
+    assert_eq!(findings[0]["lines"]["start"], 4);
+    assert_eq!(findings[0]["anchor"]["type"], "hunks");
+}

@@ -11,7 +11,7 @@ use serde_json::Value;
 use crate::model::ChangeSet;
 use crate::policy::bundle::Bundle;
 use crate::policy::engine::{DEFAULT_TIME_LIMIT, Engine, Namespaces, RuleKind};
-use crate::policy::evaluate::{Evaluation, evaluate_files, evaluate_plan};
+use crate::policy::evaluate::{Evaluation, evaluate_files, evaluate_hunks, evaluate_plan};
 use crate::policy::finding::Origin;
 use crate::policy::plan_link::relocate;
 use crate::render::{findings, json, paint::Palette, sarif};
@@ -68,7 +68,8 @@ pub fn evaluate(
         return Ok((bundle, evaluate_plan(&engine, change, &json, &name)));
     }
     let versions = source.file_versions(change)?;
-    let mut eval = evaluate_files(&engine, change, &versions);
+    let mut eval =
+        evaluate_files(&engine, change, &versions).merge(evaluate_hunks(&engine, change));
     if matches!(source, Source::Patch(_)) {
         eval.skipped.push("a patch carries whole files only for added files: modified files were not evaluated (check a git range for them)".into());
     }

@@ -88,6 +88,8 @@ pub struct Engine {
     rules: Vec<Rule>,
     /// Packages that define an `exception` rule.
     exception_packages: Vec<String>,
+    /// Whether any selected rule reads the hunk-level input (`input.countersign`).
+    reads_hunks: bool,
 }
 
 /// How long one input's evaluation may run before it is stopped.
@@ -100,6 +102,7 @@ impl Engine {
         let engine = parse_policies(&files, bundle, limit)?;
         let mut rules = Vec::new();
         let mut exception_packages = Vec::new();
+        let mut reads_hunks = false;
         for file in files {
             let Some(package) = package_of(&file.content) else {
                 continue;
@@ -112,6 +115,7 @@ impl Engine {
             if !selected {
                 continue;
             }
+            reads_hunks |= file.content.contains("input.countersign");
             for (line, name) in rule_heads(&file.content) {
                 if name == "exception" {
                     if !exception_packages.contains(&package) {
@@ -141,7 +145,13 @@ impl Engine {
             engine,
             rules,
             exception_packages,
+            reads_hunks,
         })
+    }
+
+    /// Whether any rule reads the hunk-level input, so hunks need evaluating one by one.
+    pub fn reads_hunks(&self) -> bool {
+        self.reads_hunks
     }
 
     /// The rules this engine runs.

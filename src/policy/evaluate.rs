@@ -3,14 +3,14 @@
 //! the hunks it is about. Files are evaluated in parallel.
 
 use rayon::prelude::*;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use super::engine::{Engine, Outcome};
 use super::finding::{Anchor, Finding, Origin};
 use super::input;
 use super::place::{anchor, locate, mark_pre_existing};
 use super::source_map::{Span, Step};
-use crate::model::{ChangeSet, FileChange, HunkKind};
+use crate::model::{ChangeSet, FileChange, HunkKind, LineKind};
 use crate::source::FileVersions;
 
 /// A rule that failed at run time, or an input that could not be loaded.
@@ -113,6 +113,73 @@ fn evaluate_file(engine: &Engine, file: &FileChange, versions: &FileVersions) ->
         out.findings.extend(findings);
     }
     out
+}
+
+/// Evaluates every text hunk as the hunk-level input `input.countersign.hunk` (`file`,
+/// `language`, `id`, and the `added` / `removed` lines with their numbers), for line rules on
+/// any file type. Skipped entirely when no rule reads that input.
+pub fn evaluate_hunks(engine: &Engine, change: &ChangeSet) -> Evaluation {
+    if !engine.reads_hunks() {
+        return Evaluation::default();
+    }
+    let hunks: Vec<(&FileChange, &crate::model::Hunk)> = change
+        .hunks()
+        .filter(|(f, h)| f.content == crate::model::FileContent::Text && h.kind == HunkKind::Text)
+        .collect();
+    hunks
+        .par_iter()
+        .map(|(file, hunk)| {
+            let path = String::from_utf8_lossy(file.path()).into_owned();
+            let side = |kind: LineKind| -> Vec<Value> {
+                hunk.lines
+                    .iter()
+                    .filter(|l| l.kind == kind)
+                    .map(|l| json!({"line": if kind == LineKind::Added { l.new_lineno } else { l.old_lineno }, "text": l.text_lossy()}))
+                    .collect()
+            };
+            let (added, removed) = (side(LineKind::Added), side(LineKind::Removed));
+            let input = json!({"countersign": {"hunk": {
+                "file": path,
+                "language": language(&path),
+                "id": hunk.id,
+                "added": added,
+                "removed": removed,
+            }}});
+            let mut out = Evaluation::default();
+            for mut f in run(engine, &input, &path, &mut out.errors) {
+                // A path into `added` names the line; anything else is the whole hunk.
+                f.lines = match f.path.as_deref() {
+                    Some([Step::Key(c), Step::Key(h), Step::Key(side), Step::Index(k), ..])
+                        if c == "countersign" && h == "hunk" && side == "added" =>
+                    {
+                        added.get(*k).and_then(|l| l["line"].as_u64()).map(|n| Span::new(n as u32, n as u32))
+                    }
+                    _ => None,
+                };
+                f.anchor = Anchor::Hunks(vec![hunk.id.clone()]);
+                out.findings.push(f);
+            }
+            out
+        })
+        .reduce(Evaluation::default, Evaluation::merge)
+}
+
+/// The language of a file for the hunk-level input, by its name.
+fn language(path: &str) -> &'static str {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let ext = name.rsplit_once('.').map_or("", |(_, e)| e);
+    match (name, ext) {
+        (_, "tf" | "tfvars" | "hcl" | "tofu") => "terraform",
+        (_, "yaml" | "yml") => "yaml",
+        (_, "json") => "json",
+        (_, "sh" | "bash") => "shell",
+        ("Dockerfile", _) | (_, "dockerfile") => "dockerfile",
+        (_, "py") => "python",
+        (_, "rego") => "rego",
+        (_, "go") => "go",
+        (_, "ts" | "js") => "javascript",
+        _ => "text",
+    }
 }
 
 /// Helm and other templates are not YAML until rendered.

@@ -12,6 +12,7 @@ use super::sanitize::{Sanitized, sanitize, sanitize_str};
 use crate::model::{
     ChangeSet, FileChange, FileContent, FileStatus, Hunk, HunkKind, LineKind, SourceInfo,
 };
+use crate::policy::blast::BlastRadius;
 use crate::policy::finding::{Anchor, Finding, Origin, Severity};
 
 /// Colours for the text rendering; `None` renders plain text.
@@ -47,7 +48,7 @@ pub fn write_change(
 ) -> io::Result<()> {
     use rayon::prelude::*;
     let mut buf = String::new();
-    header(cs, colors, &mut buf);
+    header(cs, findings, colors, &mut buf);
     out.write_all(buf.as_bytes())?;
     // A file's header is rendered with its first hunk (or alone when it has none).
     let units: Vec<(&FileChange, Option<&Hunk>, bool)> = cs
@@ -93,7 +94,7 @@ pub fn write_change(
     Ok(())
 }
 
-fn header(cs: &ChangeSet, colors: Option<&Colors<'_>>, buf: &mut String) {
+fn header(cs: &ChangeSet, findings: &[Finding], colors: Option<&Colors<'_>>, buf: &mut String) {
     let source = match &cs.source {
         SourceInfo::GitRange { spec, base, head } => format!(
             "git {spec} ({}..{})",
@@ -118,12 +119,10 @@ fn header(cs: &ChangeSet, colors: Option<&Colors<'_>>, buf: &mut String) {
         cs.hunk_count()
     );
     emit(buf, colors, &line, |p| (p.file, true));
-    if let Some(p) = &cs.plan {
-        let line = format!(
-            "Plan: {} to add, {} to change, {} to replace, {} to destroy; {} output changes",
-            p.create, p.update, p.replace, p.delete, p.outputs_changed
-        );
-        emit(buf, colors, &line, |p| (p.hunk, true));
+    if let Some(blast) = BlastRadius::of(cs, findings) {
+        emit(buf, colors, &sanitize_str(&blast.line()), |p| {
+            (p.hunk, true)
+        });
     }
     for note in &cs.notes {
         emit(buf, colors, &format!("note: {}", sanitize_str(note)), |p| {

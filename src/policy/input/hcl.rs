@@ -1,11 +1,14 @@
 //! Terraform HCL → the JSON document conftest's HCL2 parser gives policies, with a source map.
 //!
-//! The conversion follows conftest's HCL2 converter (`parser/hcl2/convert.go`, itself derived
-//! from `tmccombs/hcl2json`):
+//! The conversion follows conftest's current HCL2 parser (`tmccombs/hcl2json`):
 //!
 //! - a body becomes an object: each attribute gives its key its converted value; a block of type
-//!   `T` with labels `L1..Ln` nests its body as `out[T][L1]...[Ln]`; how repeated blocks are
-//!   stored depends on the [`BlockShape`];
+//!   `T` with labels `L1..Ln` is appended, as an object, to the list at `out[T][L1]...[Ln]`, so
+//!   every block is wrapped in a list, even a single one (`resource.T.N = [{...}]`,
+//!   `ingress = [{...}, {...}]`); as there, attributes are set after blocks (an attribute wins
+//!   over blocks of the same name), and blocks of one type with different numbers of labels
+//!   (`a {}` and `a "x" {}`), which would need one key to hold both a list and an object, are an
+//!   error;
 //! - literals become JSON values (`-1` and `!true` included); a string or a template with only
 //!   literal parts becomes that string; a template with interpolations becomes its text, each
 //!   `${expr}` written `${` + the expression's source + `}`, and template directives written back
@@ -16,9 +19,9 @@
 //!   expressions, splats, parentheses) becomes `"${" + its exact source text + "}"`.
 //!
 //! The source map records the root (the whole file), every block (from its type keyword to its
-//! closing brace; the objects made for labels span all the blocks below them; a list of repeated
-//! blocks spans all of them), every attribute (`key = value`), every tuple element and every
-//! object item (`key = value`).
+//! closing brace, at its index in its list; the objects made for labels span all the blocks
+//! below them; a list of blocks spans all of them), every attribute (`key = value`), every tuple
+//! element and every object item (`key = value`).
 
 use std::collections::BTreeMap;
 
@@ -31,26 +34,11 @@ use super::{Kind, LineIndex, Node};
 use crate::error::Error;
 use crate::policy::source_map::{Document, Span};
 
-/// How blocks with the same type and labels are stored.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BlockShape {
-    /// The first block is stored as a plain object; when a second one comes, the key holds a
-    /// list of both, and further ones are appended (the rule of conftest's last own converter,
-    /// `parser/hcl2/convert.go` before it moved to `hcl2json`). One `ingress {}` block gives
-    /// `ingress = {...}`, two give `ingress = [{...}, {...}]`.
-    FirstObject,
-    /// Every block is wrapped in a list, even a single one (`resource.T.N = [{...}]`): what
-    /// conftest's current HCL2 parser (`tmccombs/hcl2json`) gives. Here attributes are set after
-    /// blocks, and a block whose key already holds an attribute's value that is not a list is an
-    /// error, as there.
-    AlwaysList,
-}
-
 /// Parses HCL `text` and converts it into the document conftest would give, with its source map.
 ///
-/// Errors: a syntax error, or blocks that cannot be nested (a labelled block under a key that
-/// holds a plain value), as [`Error::at_line`] on `file`.
-pub fn load(text: &str, file: &str, shape: BlockShape) -> crate::Result<Document> {
+/// Errors: a syntax error, or blocks that cannot be nested (blocks of one type with different
+/// numbers of labels), as [`Error::at_line`] on `file`.
+pub fn load(text: &str, file: &str) -> crate::Result<Document> {
     let body = hcl_edit::parser::parse_body(text).map_err(|err| {
         let line = err.location().line().max(1);
         let message = err.message().replace('\n', " ");
@@ -61,7 +49,6 @@ pub fn load(text: &str, file: &str, shape: BlockShape) -> crate::Result<Document
         text,
         file,
         lines: &lines,
-        shape,
     };
     let root = converter.body(&body, lines.whole())?;
     Ok(root.into_document())
@@ -71,7 +58,6 @@ struct Converter<'a> {
     text: &'a str,
     file: &'a str,
     lines: &'a LineIndex,
-    shape: BlockShape,
 }
 
 impl Converter<'_> {
@@ -97,26 +83,14 @@ impl Converter<'_> {
 
     fn body(&self, body: &Body, span: Span) -> crate::Result<Node> {
         let mut out = BTreeMap::new();
-        let attributes = |out: &mut BTreeMap<String, Node>| {
-            for attr in body.attributes() {
-                let mut value = self.expr(&attr.value);
-                value.span = value.span.union(self.span_of(attr));
-                out.insert(attr.key.as_str().to_string(), value);
-            }
-        };
-        match self.shape {
-            BlockShape::FirstObject => {
-                attributes(&mut out);
-                for block in body.blocks() {
-                    self.block(block, &mut out)?;
-                }
-            }
-            BlockShape::AlwaysList => {
-                for block in body.blocks() {
-                    self.block(block, &mut out)?;
-                }
-                attributes(&mut out);
-            }
+        // Blocks first, then attributes, as conftest does: an attribute wins over blocks.
+        for block in body.blocks() {
+            self.block(block, &mut out)?;
+        }
+        for attr in body.attributes() {
+            let mut value = self.expr(&attr.value);
+            value.span = value.span.union(self.span_of(attr));
+            out.insert(attr.key.as_str().to_string(), value);
         }
         Ok(Node::new(Kind::Object(out), span))
     }
@@ -148,25 +122,13 @@ impl Converter<'_> {
             key = label.as_str().to_string();
         }
 
-        match (out.get_mut(&key), self.shape) {
-            (None, BlockShape::FirstObject) => {
-                out.insert(key, value);
-            }
-            (None, BlockShape::AlwaysList) => {
-                out.insert(key, Node::new(Kind::Array(vec![value]), span));
-            }
-            (Some(current), shape) => {
-                let first_span = current.span;
-                current.span = current.span.union(span);
-                match &mut current.kind {
-                    Kind::Array(items) => items.push(value),
-                    _ if shape == BlockShape::AlwaysList => return Err(unnestable()),
-                    _ => {
-                        let first = std::mem::replace(&mut current.kind, Kind::Null);
-                        current.kind = Kind::Array(vec![Node::new(first, first_span), value]);
-                    }
-                }
-            }
+        let list = out
+            .entry(key)
+            .or_insert_with(|| Node::new(Kind::Array(Vec::new()), span));
+        list.span = list.span.union(span);
+        match &mut list.kind {
+            Kind::Array(items) => items.push(value),
+            _ => return Err(unnestable()),
         }
         Ok(())
     }
@@ -310,8 +272,8 @@ mod tests {
     use crate::policy::source_map::Step;
     use serde_json::json;
 
-    fn load_first(text: &str) -> Document {
-        load(text, "t.tf", BlockShape::FirstObject).unwrap()
+    fn load_ok(text: &str) -> Document {
+        load(text, "t.tf").unwrap()
     }
 
     fn path(steps: &[&str]) -> Vec<Step> {
@@ -373,26 +335,9 @@ resource "aws_elastic_beanstalk_environment" "example" {
     }
 
     #[test]
-    fn conftest_convert_test_first_object_shape() {
-        let doc = load_first(CONFTEST_INPUT);
-        let expected = json!({
-            "resource": {"aws_elastic_beanstalk_environment": {"example": {
-                "name": "test_environment",
-                "application": "testing",
-                "setting": {"name": "MinSize", "namespace": "aws:autoscaling:asg", "value": "1"},
-                "dynamic": {"setting": {
-                    "for_each": "${data.consul_key_prefix.environment.var}",
-                    "content": conftest_content()
-                }}
-            }}}
-        });
-        assert_eq!(doc.value, expected);
-    }
-
-    #[test]
-    fn conftest_convert_test_always_list_shape() {
+    fn conftest_convert_test() {
         // Exactly conftest's current expectation (every block wrapped in a list).
-        let doc = load(CONFTEST_INPUT, "t.tf", BlockShape::AlwaysList).unwrap();
+        let doc = load_ok(CONFTEST_INPUT);
         let expected = json!({
             "resource": {"aws_elastic_beanstalk_environment": {"example": [{
                 "name": "test_environment",
@@ -417,18 +362,25 @@ resource "aws_elastic_beanstalk_environment" "example" {
             ])),
             Some(Span::new(8, 8))
         );
+        let example = ["resource", "aws_elastic_beanstalk_environment", "example"];
+        assert_eq!(doc.map.locate(&path(&example)), Some(Span::new(2, 33)));
+        let mut first = path(&example);
+        first.push(Step::Index(0));
+        assert_eq!(doc.map.locate(&first), Some(Span::new(2, 33)));
+        first.extend(path(&["dynamic", "setting", "0", "content", "0", "cond"]));
+        assert_eq!(doc.map.locate(&first), Some(Span::new(20, 20)));
     }
 
     #[test]
     fn conftest_providers() {
         let one = "\nprovider \"aws\" {\n  version = \"=2.46.0\"\n  alias   = \"one\"\n}\n";
         assert_eq!(
-            load_first(one).value,
-            json!({"provider": {"aws": {"alias": "one", "version": "=2.46.0"}}})
+            load_ok(one).value,
+            json!({"provider": {"aws": [{"alias": "one", "version": "=2.46.0"}]}})
         );
         let two =
             format!("{one}provider \"aws\" {{\n  version = \"=2.47.0\"\n  alias   = \"two\"\n}}\n");
-        let doc = load_first(&two);
+        let doc = load_ok(&two);
         assert_eq!(
             doc.value,
             json!({"provider": {"aws": [
@@ -451,11 +403,6 @@ resource "aws_elastic_beanstalk_environment" "example" {
         assert_eq!(
             doc.map.locate(&path(&["provider", "aws", "1", "alias"])),
             Some(Span::new(8, 8))
-        );
-        let listed = load(&two, "t.tf", BlockShape::AlwaysList).unwrap();
-        assert_eq!(
-            listed.value["provider"]["aws"].as_array().map(Vec::len),
-            Some(2)
         );
     }
 
@@ -483,17 +430,18 @@ resource "aws_elastic_beanstalk_environment" "example" {
   }
 }
 "#;
-        let doc = load_first(text);
-        let sg = &doc.value["resource"]["aws_security_group"]["web"];
+        let doc = load_ok(text);
+        let sg = &doc.value["resource"]["aws_security_group"]["web"][0];
         assert_eq!(
             sg["ingress"][0]["cidr_blocks"],
             json!(["10.0.0.0/8", "0.0.0.0/0"])
         );
         assert_eq!(sg["ingress"][1]["from_port"], json!(-1));
-        assert_eq!(sg["egress"], json!({"from_port": 0}));
+        assert_eq!(sg["egress"], json!([{"from_port": 0}]));
         let map = &doc.map;
-        let web = ["resource", "aws_security_group", "web"];
+        let web = ["resource", "aws_security_group", "web", "0"];
         assert_eq!(map.locate(&[]), Some(Span::new(1, 21)));
+        assert_eq!(map.locate(&path(&web[..3])), Some(Span::new(1, 21)));
         assert_eq!(map.locate(&path(&web)), Some(Span::new(1, 21)));
         assert_eq!(map.locate(&path(&["resource"])), Some(Span::new(1, 21)));
         let at = |rest: &[&str]| {
@@ -511,10 +459,65 @@ resource "aws_elastic_beanstalk_environment" "example" {
         assert_eq!(at(&["ingress", "1"]), Some(Span::new(13, 16)));
         assert_eq!(at(&["ingress", "1", "protocol"]), Some(Span::new(15, 15)));
         assert_eq!(at(&["egress"]), Some(Span::new(18, 20)));
-        assert_eq!(at(&["egress", "from_port"]), Some(Span::new(19, 19)));
+        assert_eq!(at(&["egress", "0"]), Some(Span::new(18, 20)));
+        assert_eq!(at(&["egress", "0", "from_port"]), Some(Span::new(19, 19)));
         assert_eq!(at(&["name"]), Some(Span::new(2, 2)));
         // Unknown paths fall back to the nearest ancestor.
         assert_eq!(at(&["ingress", "1", "nope"]), Some(Span::new(13, 16)));
+    }
+
+    #[test]
+    fn block_spans_the_whole_block_and_attribute_its_line() {
+        let text = r#"provider "aws" {
+  region = "eu-west-1"
+}
+
+resource "aws_security_group" "web" {
+  name = "web"
+
+  ingress {
+    from_port   = 443
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+"#;
+        let doc = load_ok(text);
+        assert_eq!(
+            doc.value["resource"]["aws_security_group"]["web"],
+            json!([{"name": "web", "ingress": [{"from_port": 443, "cidr_blocks": ["0.0.0.0/0"]}]}])
+        );
+        let map = &doc.map;
+        assert_eq!(
+            map.locate(&path(&["resource", "aws_security_group", "web", "0"])),
+            Some(Span::new(5, 12))
+        );
+        assert_eq!(
+            map.locate(&path(&[
+                "resource",
+                "aws_security_group",
+                "web",
+                "0",
+                "ingress",
+                "0",
+                "cidr_blocks"
+            ])),
+            Some(Span::new(10, 10))
+        );
+        assert_eq!(
+            map.locate(&path(&[
+                "resource",
+                "aws_security_group",
+                "web",
+                "0",
+                "ingress",
+                "0"
+            ])),
+            Some(Span::new(8, 11))
+        );
+        assert_eq!(
+            map.locate(&path(&["provider", "aws", "0", "region"])),
+            Some(Span::new(2, 2))
+        );
     }
 
     #[test]
@@ -555,8 +558,9 @@ EOT
   tfor   = "%{for k, v in var.m}${k}=${v},%{endfor}"
 }
 "#;
-        let doc = load_first(text);
-        let l = &doc.value["locals"];
+        let doc = load_ok(text);
+        assert_eq!(doc.value["locals"].as_array().map(Vec::len), Some(1));
+        let l = &doc.value["locals"][0];
         assert_eq!(l["n"], json!(1.5));
         assert_eq!(l["neg"], json!(-2));
         assert_eq!(l["not"], json!(false));
@@ -596,58 +600,58 @@ EOT
         assert_eq!(l["tfor"], json!("%{for k, v in var.m}${k}=${v},%{endfor}"));
         let map = &doc.map;
         assert_eq!(
-            map.locate(&path(&["locals", "call"])),
+            map.locate(&path(&["locals", "0", "call"])),
             Some(Span::new(9, 11))
         );
         assert_eq!(
-            map.locate(&path(&["locals", "heredoc"])),
+            map.locate(&path(&["locals", "0", "heredoc"])),
             Some(Span::new(21, 23))
         );
         assert_eq!(
-            map.locate(&path(&["locals", "obj"])),
+            map.locate(&path(&["locals", "0", "obj"])),
             Some(Span::new(24, 29))
         );
         assert_eq!(
-            map.locate(&path(&["locals", "obj", "nested", "a", "1", "b"])),
+            map.locate(&path(&["locals", "0", "obj", "nested", "a", "1", "b"])),
             Some(Span::new(28, 28))
         );
     }
 
     #[test]
     fn attribute_and_block_with_the_same_name() {
+        // conftest's converter sets attributes after blocks: the attribute wins, in any order.
         let text = "setting = {a = 1}\nsetting {\n  b = 2\n}\n";
-        assert_eq!(
-            load_first(text).value,
-            json!({"setting": [{"a": 1}, {"b": 2}]})
-        );
-        // conftest's current converter sets attributes after blocks: the attribute wins.
-        let listed = load(text, "t.tf", BlockShape::AlwaysList).unwrap();
-        assert_eq!(listed.value, json!({"setting": {"a": 1}}));
+        let doc = load_ok(text);
+        assert_eq!(doc.value, json!({"setting": {"a": 1}}));
+        assert_eq!(doc.map.locate(&path(&["setting"])), Some(Span::new(1, 1)));
+        let text = "setting {\n  b = 2\n}\nsetting = [1]\n";
+        assert_eq!(load_ok(text).value, json!({"setting": [1]}));
+        let text = "resource = 1\n\nresource \"a\" \"b\" {}\n";
+        assert_eq!(load_ok(text).value, json!({"resource": 1}));
     }
 
     #[test]
-    fn labelled_block_under_a_plain_value_is_an_error() {
-        let text = "resource = 1\n\nresource \"a\" \"b\" {}\n";
-        let err = load(text, "m.tf", BlockShape::FirstObject).unwrap_err();
+    fn blocks_that_cannot_nest_are_errors() {
+        let err = load("a {}\na \"x\" {}\n", "m.tf").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "m.tf:3: cannot convert block `resource.a.b` to JSON"
+            "m.tf:2: cannot convert block `a.x` to JSON"
         );
-        let err = load("a {}\na \"x\" {}\n", "m.tf", BlockShape::AlwaysList).unwrap_err();
-        assert!(err.to_string().starts_with("m.tf:2: "), "{err}");
+        assert!(matches!(err, Error::Input { .. }));
+        let text = "resource \"a\" \"b\" {}\n\nresource \"a\" {}\n";
+        let err = load(text, "m.tf").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "m.tf:3: cannot convert block `resource.a` to JSON"
+        );
     }
 
     #[test]
     fn syntax_errors_name_the_line() {
-        let err = load("a = 1\nb = \n", "bad.tf", BlockShape::FirstObject).unwrap_err();
+        let err = load("a = 1\nb = \n", "bad.tf").unwrap_err();
         assert!(err.to_string().starts_with("bad.tf:"), "{err}");
         assert!(matches!(err, Error::Input { .. }));
-        let err = load(
-            "a = 1\n\nresource \"x\" {\n  b = [1, 2\n}\n",
-            "bad.tf",
-            BlockShape::FirstObject,
-        )
-        .unwrap_err();
+        let err = load("a = 1\n\nresource \"x\" {\n  b = [1, 2\n}\n", "bad.tf").unwrap_err();
         assert!(err.to_string().contains("HCL syntax error"), "{err}");
         let line: usize = err.to_string()["bad.tf:".len()..]
             .split(':')
@@ -660,39 +664,29 @@ EOT
 
     #[test]
     fn empty_file_is_an_empty_object() {
-        let doc = load_first("");
+        let doc = load_ok("");
         assert_eq!(doc.value, json!({}));
-        assert_eq!(load_first("# only a comment\n").value, json!({}));
+        assert_eq!(load_ok("# only a comment\n").value, json!({}));
     }
 
     #[test]
     fn conftest_example_terraform() {
         let text = corpus::read("conftest-examples/examples/hcl2/terraform.tf");
-        let doc = load_first(&text);
+        let doc = load_ok(&text);
         let r = &doc.value["resource"];
+        let rule = &r["aws_security_group_rule"]["my-rule"][0];
+        assert_eq!(rule["cidr_blocks"], json!(["0.0.0.0/0"]));
+        assert_eq!(rule["type"], json!("ingress"));
+        let listener = &r["aws_alb_listener"]["my-alb-listener"][0];
+        assert_eq!(listener["protocol"], json!("HTTP"));
+        assert_eq!(listener["port"], json!("80"));
+        assert_eq!(r["aws_db_security_group"]["my-group"], json!([{}]));
         assert_eq!(
-            r["aws_security_group_rule"]["my-rule"]["cidr_blocks"],
-            json!(["0.0.0.0/0"])
+            r["azurerm_managed_disk"]["source"][0]["encryption_settings"],
+            json!([{"enabled": false}])
         );
         assert_eq!(
-            r["aws_security_group_rule"]["my-rule"]["type"],
-            json!("ingress")
-        );
-        assert_eq!(
-            r["aws_alb_listener"]["my-alb-listener"]["protocol"],
-            json!("HTTP")
-        );
-        assert_eq!(
-            r["aws_alb_listener"]["my-alb-listener"]["port"],
-            json!("80")
-        );
-        assert_eq!(r["aws_db_security_group"]["my-group"], json!({}));
-        assert_eq!(
-            r["azurerm_managed_disk"]["source"]["encryption_settings"]["enabled"],
-            json!(false)
-        );
-        assert_eq!(
-            r["aws_s3_bucket"]["valid"]["tags"],
+            r["aws_s3_bucket"]["valid"][0]["tags"],
             json!({"environment": "prod", "owner": "devops"})
         );
         let map = &doc.map;
@@ -701,12 +695,18 @@ EOT
                 "resource",
                 "aws_security_group_rule",
                 "my-rule",
+                "0",
                 "cidr_blocks"
             ])),
             Some(Span::new(3, 3))
         );
         assert_eq!(
-            map.locate(&path(&["resource", "aws_alb_listener", "my-alb-listener"])),
+            map.locate(&path(&[
+                "resource",
+                "aws_alb_listener",
+                "my-alb-listener",
+                "0"
+            ])),
             Some(Span::new(6, 9))
         );
         assert_eq!(
@@ -714,6 +714,7 @@ EOT
                 "resource",
                 "aws_alb_listener",
                 "my-alb-listener",
+                "0",
                 "protocol"
             ])),
             Some(Span::new(8, 8))
@@ -721,8 +722,21 @@ EOT
         assert_eq!(
             map.locate(&path(&[
                 "resource",
+                "azurerm_managed_disk",
+                "source",
+                "0",
+                "encryption_settings",
+                "0",
+                "enabled"
+            ])),
+            Some(Span::new(17, 17))
+        );
+        assert_eq!(
+            map.locate(&path(&[
+                "resource",
                 "aws_s3_bucket",
                 "valid",
+                "0",
                 "tags",
                 "owner"
             ])),
@@ -736,15 +750,15 @@ EOT
         let text = corpus::read(&format!(
             "{aws}/example_SecurityGroupUnrestrictedIngress22/main.tf"
         ));
-        let doc = load_first(&text);
-        let fail = &doc.value["resource"]["aws_security_group"]["fail"];
+        let doc = load_ok(&text);
+        let fail = &doc.value["resource"]["aws_security_group"]["fail"][0];
         assert_eq!(fail["vpc_id"], json!("${aws_vpc.main.id}"));
-        assert_eq!(fail["ingress"]["from_port"], json!(22));
+        assert_eq!(fail["ingress"][0]["from_port"], json!(22));
         assert_eq!(
-            fail["ingress"]["cidr_blocks"],
+            fail["ingress"][0]["cidr_blocks"],
             json!(["192.168.0.0/16", "0.0.0.0/0"])
         );
-        assert_eq!(fail["egress"]["protocol"], json!("-1"));
+        assert_eq!(fail["egress"][0]["protocol"], json!("-1"));
         let sg = ["resource", "aws_security_group", "fail"];
         let at = |rest: &[&str]| {
             let mut p = path(&sg);
@@ -752,15 +766,21 @@ EOT
             doc.map.locate(&p)
         };
         assert_eq!(at(&[]), Some(Span::new(2, 20)));
-        assert_eq!(at(&["ingress"]), Some(Span::new(6, 12)));
+        assert_eq!(at(&["0"]), Some(Span::new(2, 20)));
+        assert_eq!(at(&["0", "ingress"]), Some(Span::new(6, 12)));
+        assert_eq!(at(&["0", "ingress", "0"]), Some(Span::new(6, 12)));
         assert_eq!(
-            at(&["ingress", "cidr_blocks", "1"]),
+            at(&["0", "ingress", "0", "cidr_blocks"]),
+            Some(Span::new(10, 10))
+        );
+        assert_eq!(
+            at(&["0", "ingress", "0", "cidr_blocks", "1"]),
             Some(Span::new(10, 10))
         );
 
         let text = corpus::read(&format!("{aws}/example_IAMDataExfiltration/main.tf"));
-        let doc = load_first(&text);
-        let policy = doc.value["resource"]["aws_iam_policy"]["pass"]["policy"]
+        let doc = load_ok(&text);
+        let policy = doc.value["resource"]["aws_iam_policy"]["pass"][0]["policy"]
             .as_str()
             .unwrap();
         assert!(
@@ -769,19 +789,26 @@ EOT
         );
         assert!(policy.ends_with("  }\n"), "{policy}");
         assert_eq!(
-            doc.map
-                .locate(&path(&["resource", "aws_iam_policy", "pass", "policy"])),
+            doc.map.locate(&path(&[
+                "resource",
+                "aws_iam_policy",
+                "pass",
+                "0",
+                "policy"
+            ])),
             Some(Span::new(4, 19))
         );
 
         let text = corpus::read(&format!("{aws}/example_EKSControlPlaneLogging/main.tf"));
-        let doc = load_first(&text);
-        let eks = &doc.value["resource"]["aws_eks_cluster"]["fully_enabled_with_dynamic_block"];
+        let doc = load_ok(&text);
+        let eks = &doc.value["resource"]["aws_eks_cluster"]["fully_enabled_with_dynamic_block"][0];
+        let config = &eks["dynamic"]["encryption_config"][0];
         assert_eq!(
-            eks["dynamic"]["encryption_config"]["content"]["provider"]["key_arn"],
+            config["content"][0]["provider"][0]["key_arn"],
             json!("aws/kms/key")
         );
-        assert_eq!(eks["dynamic"]["encryption_config"]["for_each"], json!([1]));
+        assert_eq!(config["content"][0]["resources"], json!(["secrets"]));
+        assert_eq!(config["for_each"], json!([1]));
     }
 
     /// Every `.tf` of the corpus loads: checkov's AWS check fixtures, regula's loader cases and
@@ -799,10 +826,8 @@ EOT
         let mut failures = Vec::new();
         for file in &files {
             let text = std::fs::read_to_string(file).unwrap();
-            for shape in [BlockShape::FirstObject, BlockShape::AlwaysList] {
-                if let Err(err) = load(&text, &file.display().to_string(), shape) {
-                    failures.push(format!("{shape:?}: {err}"));
-                }
+            if let Err(err) = load(&text, &file.display().to_string()) {
+                failures.push(err.to_string());
             }
         }
         assert!(
@@ -817,13 +842,12 @@ EOT
     proptest::proptest! {
         #[test]
         fn arbitrary_text_never_panics(text in "\\PC*") {
-            let _ = load(&text, "p.tf", BlockShape::FirstObject);
+            let _ = load(&text, "p.tf");
         }
 
         #[test]
         fn hcl_like_text_never_panics(text in r#"[a-z"{}\[\]()=,.:?!<>$%~\-+*/ 0-9\n#]{0,80}"#) {
-            let _ = load(&text, "p.tf", BlockShape::FirstObject);
-            let _ = load(&text, "p.tf", BlockShape::AlwaysList);
+            let _ = load(&text, "p.tf");
         }
     }
 }

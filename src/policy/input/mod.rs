@@ -47,7 +47,7 @@ pub fn format_for(path: &str) -> Option<Format> {
 /// problem.
 pub fn load(format: Format, text: &str, file: &str) -> crate::Result<Vec<Document>> {
     match format {
-        Format::Hcl => hcl::load(text, file, hcl::BlockShape::AlwaysList).map(|doc| vec![doc]),
+        Format::Hcl => hcl::load(text, file).map(|doc| vec![doc]),
         Format::Yaml => yaml::load(text, file),
         Format::Json => json::load(text, file),
     }

@@ -26,7 +26,15 @@ pub fn sensitive_values(plan: &Value) -> Vec<String> {
     fn collect(value: Option<&Value>, mask: &Value, out: &mut Vec<String>) {
         let Some(value) = value else { return };
         match (mask, value) {
-            (Value::Bool(true), Value::String(s)) => out.push(s.clone()),
+            (Value::Bool(true), Value::String(s)) => {
+                out.push(s.clone());
+                // A secret that is a JSON document (a policy) leaks through its parts too.
+                if let Ok(doc @ (Value::Object(_) | Value::Array(_))) =
+                    serde_json::from_str::<Value>(s)
+                {
+                    collect(Some(&doc), mask, out);
+                }
+            }
             (Value::Bool(true), Value::Object(m)) => {
                 m.values().for_each(|v| collect(Some(v), mask, out))
             }

@@ -1,0 +1,79 @@
+# Missing required tags (SPEC §4). The required keys come from the data document
+# `data.countersign.required_tags` (a list, e.g. a `data/countersign.json` of
+# {"countersign": {"required_tags": ["Owner", "CostCenter"]}}), by default Owner and Environment.
+#
+# Tags are read from the resource's own `tags`. In a plan, `tags_all` (the resource's tags merged
+# with the provider's default_tags) is used when Terraform knows it. In HCL, a provider's
+# `default_tags` block lives in another file, usually another module, and is out of scope: a team
+# relying on default_tags should set required_tags to the keys its resources add themselves.
+# Tags given as an expression (`merge(local.tags, ...)`) are unknown and not judged.
+package countersign.terraform.aws_tags
+
+import data.countersign.lib
+
+default_required_tags := ["Owner", "Environment"]
+
+required_tags := [t | some t in configured; is_string(t)] if {
+	configured := data.countersign.required_tags
+	is_array(configured)
+} else := default_required_tags
+
+# AWS resource types that take tags, among those an infrastructure change most often adds.
+taggable_types := {
+	"aws_instance", "aws_launch_template", "aws_ebs_volume", "aws_ami", "aws_eip",
+	"aws_vpc", "aws_subnet", "aws_security_group", "aws_internet_gateway", "aws_nat_gateway",
+	"aws_route_table", "aws_network_acl", "aws_vpc_endpoint", "aws_vpn_gateway", "aws_ec2_transit_gateway",
+	"aws_lb", "aws_alb", "aws_lb_target_group", "aws_cloudfront_distribution", "aws_api_gateway_rest_api",
+	"aws_apigatewayv2_api", "aws_route53_zone", "aws_acm_certificate",
+	"aws_s3_bucket", "aws_efs_file_system", "aws_fsx_lustre_file_system", "aws_backup_vault",
+	"aws_db_instance", "aws_rds_cluster", "aws_dynamodb_table", "aws_elasticache_cluster",
+	"aws_elasticache_replication_group", "aws_redshift_cluster", "aws_docdb_cluster", "aws_neptune_cluster",
+	"aws_opensearch_domain", "aws_elasticsearch_domain", "aws_memorydb_cluster",
+	"aws_lambda_function", "aws_ecs_cluster", "aws_ecs_service", "aws_ecs_task_definition",
+	"aws_eks_cluster", "aws_eks_node_group", "aws_ecr_repository", "aws_sfn_state_machine",
+	"aws_sqs_queue", "aws_sns_topic", "aws_kinesis_stream", "aws_kinesis_firehose_delivery_stream",
+	"aws_msk_cluster", "aws_mq_broker", "aws_cloudwatch_log_group", "aws_cloudwatch_metric_alarm",
+	"aws_kms_key", "aws_secretsmanager_secret", "aws_ssm_parameter",
+	"aws_iam_role", "aws_iam_user", "aws_iam_policy",
+}
+
+# The tags Terraform will apply: a plan's known tags_all, else tags. {value, path}.
+tags_of(r) := {"value": r.values.tags_all, "path": array.concat(r.path, ["tags_all"])} if {
+	is_object(object.get(r.values, "tags_all", null))
+} else := {"value": object.get(r.values, "tags", null), "path": array.concat(r.path, ["tags"])}
+
+# A tag is present when it has a value (an expression counts: it is unknown).
+has_tag(tags, key) if {
+	v := tags[key]
+	v != ""
+	v != null
+}
+
+warn contains f if {
+	some type in taggable_types
+	some r in lib.resources_of_type(type)
+	t := tags_of(r)
+	not is_string(t.value)
+	missing := [k | some k in required_tags; not has_tag(object_or_empty(t.value), k)]
+	count(missing) > 0
+	f := lib.finding(
+		"aws-tags-missing",
+		"low",
+		sprintf("%s is missing the required tag%s %s", [r.address, plural(missing), concat(", ", missing)]),
+		r.address,
+		tags_path(r, t),
+		sprintf("Add the tags %s (ownership and environment tags drive cost allocation, alerts and clean-up).", [concat(", ", required_tags)]),
+	)
+}
+
+object_or_empty(x) := x if is_object(x)
+
+else := {}
+
+tags_path(r, t) := t.path if is_object(t.value)
+
+else := r.path
+
+plural(xs) := "s" if count(xs) > 1
+
+else := ""
