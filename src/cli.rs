@@ -56,6 +56,11 @@ pub struct PolicyArgs {
     /// Evaluate every package of your policies.
     #[arg(long)]
     pub all_namespaces: bool,
+
+    /// Stop a policy evaluation that runs longer than this many seconds (per input), and
+    /// report it as an error.
+    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
+    pub policy_timeout: f64,
 }
 
 /// Output formats of `check`.

@@ -483,3 +483,59 @@ fn line_rules_on_the_hunk_level_input() {
     assert_eq!(findings[0]["lines"]["start"], 4);
     assert_eq!(findings[0]["anchor"]["type"], "hunks");
 }
+
+/// `data/` documents in a policy directory reach the policies — here the built-in tag rule's
+/// list of required tags.
+#[test]
+fn data_documents_configure_the_policies() {
+    let r = fifty_blocks();
+    let dir = r.path().join("team-policies");
+    std::fs::create_dir_all(dir.join("data")).unwrap();
+    std::fs::write(
+        dir.join("data/tags.yaml"),
+        "countersign:\n  required_tags: [CostCentre]\n",
+    )
+    .unwrap();
+    let (_, doc) = check(&r, &["main..feature", "--policies", dir.to_str().unwrap()]);
+    let tags: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "aws-tags-missing")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(tags.len(), 50);
+    assert!(
+        tags.iter()
+            .all(|m| m.ends_with("missing the required tag CostCentre")),
+        "{tags:?}"
+    );
+}
+
+/// A policy that runs away is stopped at the time limit with an error naming its rule; the
+/// check exits 2 instead of hanging.
+#[test]
+fn a_runaway_policy_is_stopped() {
+    let r = repo_adding(&[("hcl2/terraform.tf", "terraform.tf")]);
+    let dir = r.path().join("slow-policies");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("slow.rego"),
+        "package main\n\ndeny contains \"never\" if {\n  some x in numbers.range(1, 100000)\n  some y in numbers.range(1, 100000)\n  x + y < 0\n}\n",
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let out = r.countersign(&[
+        "check",
+        "main..feature",
+        "--no-builtin",
+        "--policies",
+        dir.to_str().unwrap(),
+        "--policy-timeout",
+        "0.5",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("slow.rego:3"), "{text}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+}

@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::model::ChangeSet;
 use crate::policy::bundle::Bundle;
-use crate::policy::engine::{DEFAULT_TIME_LIMIT, Engine, Namespaces, RuleKind};
+use crate::policy::engine::{Engine, Namespaces, RuleKind};
 use crate::policy::evaluate::{Evaluation, evaluate_files, evaluate_hunks, evaluate_plan};
 use crate::policy::finding::Origin;
 use crate::policy::plan_link::relocate;
@@ -45,7 +45,16 @@ pub fn engine_for(args: &PolicyArgs) -> Result<(Bundle, Engine)> {
     } else {
         Namespaces::Only(args.namespaces.clone())
     };
-    let engine = Engine::new(&bundle, &namespaces, DEFAULT_TIME_LIMIT)?;
+    let limit = std::time::Duration::try_from_secs_f64(args.policy_timeout)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "--policy-timeout {}: give a positive number of seconds",
+                args.policy_timeout
+            ))
+        })?;
+    let engine = Engine::new(&bundle, &namespaces, limit)?;
     Ok((bundle, engine))
 }
 

@@ -106,7 +106,7 @@ fn evaluate_file(engine: &Engine, file: &FileChange, versions: &FileVersions) ->
     for doc in &docs {
         let mut findings = run(engine, &doc.value, &versions.path, &mut out.errors);
         for f in &mut findings {
-            f.lines = locate(f, &doc.map);
+            f.lines = f.lines.or_else(|| locate(f, &doc.map));
             f.anchor = anchor(f.lines, &file.hunks);
         }
         mark_pre_existing(&mut findings, &base_findings);

@@ -102,7 +102,8 @@ pub struct Finding {
 
 impl Finding {
     /// Builds a finding from a rule's result value: a message string, or an object with `msg`
-    /// and optional `severity`, `rule`, `resource`, `path`, `remediation` (conftest's shape).
+    /// and optional `severity`, `rule`, `resource`, `path`, `remediation` (conftest's shape),
+    /// and `_loc` naming the line itself.
     /// Its place is resolved later; until then it is introduced and file-level.
     pub fn from_result(rule: &Rule, value: &Value, file: &str) -> Finding {
         let field = |k: &str| value.get(k).and_then(Value::as_str).map(str::to_string);
@@ -127,7 +128,13 @@ impl Finding {
             kind: rule.kind,
             policy: format!("{}:{}", rule.file, rule.line),
             file: file.to_string(),
-            lines: None,
+            // `_loc` ({"row": n} or {"line": n}) names the line directly.
+            lines: value
+                .get("_loc")
+                .and_then(|l| l.get("row").or_else(|| l.get("line")))
+                .and_then(Value::as_u64)
+                .and_then(|n| u32::try_from(n).ok())
+                .map(|n| Span::new(n, n)),
             origin: Origin::Introduced,
             anchor: Anchor::File,
         }
@@ -178,5 +185,11 @@ mod tests {
         assert_eq!(f.policy, "p.rego:3");
         let warn = Finding::from_result(&rule(RuleKind::Warn), &json!({"msg": "w"}), "a.tf");
         assert_eq!(warn.severity, Severity::Medium);
+        let located = Finding::from_result(
+            &rule(RuleKind::Deny),
+            &json!({"msg": "m", "_loc": {"row": 7}}),
+            "a.tf",
+        );
+        assert_eq!(located.lines, Some(Span::new(7, 7)));
     }
 }
