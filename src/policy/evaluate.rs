@@ -231,15 +231,7 @@ pub fn evaluate_plan(engine: &Engine, change: &ChangeSet, plan: &Value, name: &s
     }
     let before = run(engine, &before_plan(plan), name, &mut Vec::new());
     mark_pre_existing(&mut findings, &before);
-    let addresses: Vec<Option<&str>> = plan
-        .get("resource_changes")
-        .and_then(Value::as_array)
-        .map(|rcs| {
-            rcs.iter()
-                .map(|rc| rc.get("address").and_then(Value::as_str))
-                .collect()
-        })
-        .unwrap_or_default();
+    let addresses = crate::source::plan::resource_addresses(plan);
     for f in &mut findings {
         let by_path = match f.path.as_deref() {
             Some([Step::Key(k), Step::Index(i), ..]) if k == "resource_changes" => {

@@ -28,40 +28,33 @@ pub fn changed_positions(hunk: &Hunk) -> Vec<u32> {
 
 /// Where a finding with these lines attaches among a file's hunks.
 pub fn anchor(lines: Option<Span>, hunks: &[Hunk]) -> Anchor {
-    let Some(span) = lines else {
-        return Anchor::File;
-    };
-    let on: Vec<_> = hunks
-        .iter()
-        .filter(|h| {
-            changed_positions(h)
-                .iter()
-                .any(|n| (span.start..=span.end).contains(n))
-        })
-        .map(|h| h.id.clone())
-        .collect();
-    if on.is_empty() {
-        Anchor::Context
-    } else {
-        Anchor::Hunks(on)
-    }
+    anchor_where(lines, hunks, |h, span| {
+        changed_positions(h).iter().any(|n| span.contains(n))
+    })
 }
 
 /// Where a finding about lines of the *base* version attaches: the hunks whose removed lines
 /// lie in `span` (old-side numbers) — for what the change deletes.
 pub fn anchor_old(span: Option<Span>, hunks: &[Hunk]) -> Anchor {
+    anchor_where(span, hunks, |h, span| {
+        h.lines
+            .iter()
+            .any(|l| l.kind == LineKind::Removed && l.old_lineno.is_some_and(|n| span.contains(&n)))
+    })
+}
+
+/// The hunks `touches` accepts for the span; the context when none does; the file without a span.
+fn anchor_where(
+    span: Option<Span>,
+    hunks: &[Hunk],
+    touches: impl Fn(&Hunk, std::ops::RangeInclusive<u32>) -> bool,
+) -> Anchor {
     let Some(span) = span else {
         return Anchor::File;
     };
     let on: Vec<_> = hunks
         .iter()
-        .filter(|h| {
-            h.lines.iter().any(|l| {
-                l.kind == LineKind::Removed
-                    && l.old_lineno
-                        .is_some_and(|n| (span.start..=span.end).contains(&n))
-            })
-        })
+        .filter(|h| touches(h, span.start..=span.end))
         .map(|h| h.id.clone())
         .collect();
     if on.is_empty() {

@@ -123,15 +123,7 @@ pub fn relocate(
 ) {
     let head = Sources::load(versions, |v| v.head.as_deref());
     let base = Sources::load(versions, |v| v.base.as_deref());
-    let addresses: Vec<Option<&str>> = plan
-        .get("resource_changes")
-        .and_then(Value::as_array)
-        .map(|rcs| {
-            rcs.iter()
-                .map(|rc| rc.get("address").and_then(Value::as_str))
-                .collect()
-        })
-        .unwrap_or_default();
+    let addresses = crate::source::plan::resource_addresses(plan);
     for f in findings.iter_mut() {
         let (index, attribute) = match f.path.as_deref() {
             Some(

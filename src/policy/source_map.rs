@@ -112,6 +112,18 @@ impl SourceMap {
     }
 }
 
+/// Test shorthand: `path(&["resource", "0", "ingress"])` — numbers are indexes.
+#[cfg(test)]
+pub fn path(steps: &[&str]) -> Vec<Step> {
+    steps
+        .iter()
+        .map(|s| match s.parse::<usize>() {
+            Ok(i) => Step::Index(i),
+            Err(_) => Step::Key(s.to_string()),
+        })
+        .collect()
+}
+
 /// A loaded input document and its source map.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {

@@ -270,20 +270,11 @@ mod tests {
     use super::*;
     use crate::policy::input::corpus;
     use crate::policy::source_map::Step;
+    use crate::policy::source_map::path;
     use serde_json::json;
 
     fn load_ok(text: &str) -> Document {
         load(text, "t.tf").unwrap()
-    }
-
-    fn path(steps: &[&str]) -> Vec<Step> {
-        steps
-            .iter()
-            .map(|s| match s.parse::<usize>() {
-                Ok(i) => Step::Index(i),
-                Err(_) => Step::Key(s.to_string()),
-            })
-            .collect()
     }
 
     /// The input of conftest's `parser/hcl2/convert_test.go` ("simple-resources").

@@ -319,7 +319,7 @@ impl Parser<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::source_map::Step;
+    use crate::policy::source_map::path;
     use serde_json::json;
 
     fn one(text: &str) -> Document {
@@ -330,16 +330,6 @@ mod tests {
 
     fn err(text: &str) -> String {
         load(text, "t.json").unwrap_err().to_string()
-    }
-
-    fn path(steps: &[&str]) -> Vec<Step> {
-        steps
-            .iter()
-            .map(|s| match s.parse::<usize>() {
-                Ok(i) => Step::Index(i),
-                Err(_) => Step::Key(s.to_string()),
-            })
-            .collect()
     }
 
     #[test]

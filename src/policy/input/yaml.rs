@@ -599,6 +599,7 @@ mod tests {
     use super::*;
     use crate::policy::input::corpus;
     use crate::policy::source_map::Step;
+    use crate::policy::source_map::path;
     use serde_json::json;
 
     fn docs(text: &str) -> Vec<Document> {
@@ -613,16 +614,6 @@ mod tests {
 
     fn err(text: &str) -> String {
         load(text, "t.yaml").unwrap_err().to_string()
-    }
-
-    fn path(steps: &[&str]) -> Vec<Step> {
-        steps
-            .iter()
-            .map(|s| match s.parse::<usize>() {
-                Ok(i) => Step::Index(i),
-                Err(_) => Step::Key(s.to_string()),
-            })
-            .collect()
     }
 
     #[test]

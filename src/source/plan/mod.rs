@@ -78,6 +78,19 @@ pub fn sensitive_values(plan: &Value) -> Vec<String> {
     out
 }
 
+/// The address of each `resource_changes[]` entry, by index (for findings whose path points
+/// into that array).
+pub fn resource_addresses(plan: &Value) -> Vec<Option<&str>> {
+    plan.get("resource_changes")
+        .and_then(Value::as_array)
+        .map(|rcs| {
+            rcs.iter()
+                .map(|rc| rc.get("address").and_then(Value::as_str))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// Reads a plan file's bytes (UTF-8 or UTF-16 with a BOM) as JSON, as policies see it.
 pub fn read_json(bytes: &[u8], name: &str) -> Result<Value> {
     let text = decode(bytes).ok_or_else(|| Error::input(name, "not valid UTF-8 or UTF-16 text"))?;
