@@ -181,11 +181,19 @@ impl Engine {
             }
         }
         let mut out = Vec::new();
+        // All rules in one query first, so what they share (a normalised view of every
+        // resource, say) is computed once; if that query fails — one rule's runtime error —
+        // evaluate rule by rule, so the others still report and the failing one is named.
+        let together = self.evaluate_together(&mut engine);
         for (i, rule) in self.rules.iter().enumerate() {
             if exempt
                 .iter()
                 .any(|(p, n)| *p == rule.package && n == rule.suffix())
             {
+                continue;
+            }
+            if let Some(all) = &together {
+                out.extend(values(&all[i]).into_iter().map(|value| Outcome::Result { rule: i, value }));
                 continue;
             }
             match engine.eval_rule(format!("data.{}.{}", rule.package, rule.name)) {
@@ -201,6 +209,21 @@ impl Engine {
             }
         }
         out
+    }
+}
+
+impl Engine {
+    /// Every rule's value from one query, or `None` when the query fails or a rule is
+    /// undefined (a complete rule that is not true), which per-rule evaluation handles.
+    fn evaluate_together(&self, engine: &mut regorus::Engine) -> Option<Vec<regorus::Value>> {
+        if self.rules.is_empty() {
+            return Some(Vec::new());
+        }
+        let refs: Vec<String> = self.rules.iter().map(|r| format!("data.{}.{}", r.package, r.name)).collect();
+        let results = engine.eval_query(format!("[{}]", refs.join(", ")), false).ok()?;
+        let value = &results.result.first()?.expressions.first()?.value;
+        let items = value.as_array().ok()?;
+        (items.len() == refs.len()).then(|| items.to_vec())
     }
 }
 

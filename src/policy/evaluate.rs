@@ -214,7 +214,15 @@ fn run(engine: &Engine, input: &Value, name: &str, errors: &mut Vec<EvalError>) 
 /// "before" values also have is pre-existing.
 pub fn evaluate_plan(engine: &Engine, change: &ChangeSet, plan: &Value, name: &str) -> Evaluation {
     let mut out = Evaluation::default();
-    let mut findings = run(engine, plan, name, &mut out.errors);
+    // The plan and its "before" state are independent evaluations: run them side by side.
+    let ((mut findings, errors), before) = rayon::join(
+        || {
+            let mut errors = Vec::new();
+            (run(engine, plan, name, &mut errors), errors)
+        },
+        || run(engine, &before_plan(plan), name, &mut Vec::new()),
+    );
+    out.errors = errors;
     // Policies judge the real values, but what they say must not repeat a secret.
     let secrets = crate::source::plan::sensitive_values(plan);
     for f in &mut findings {
@@ -229,7 +237,6 @@ pub fn evaluate_plan(engine: &Engine, change: &ChangeSet, plan: &Value, name: &s
             *text = scrub(text, &secrets);
         }
     }
-    let before = run(engine, &before_plan(plan), name, &mut Vec::new());
     mark_pre_existing(&mut findings, &before);
     let addresses = crate::source::plan::resource_addresses(plan);
     for f in &mut findings {
