@@ -193,7 +193,11 @@ impl Engine {
                 continue;
             }
             if let Some(all) = &together {
-                out.extend(values(&all[i]).into_iter().map(|value| Outcome::Result { rule: i, value }));
+                out.extend(
+                    values(&all[i])
+                        .into_iter()
+                        .map(|value| Outcome::Result { rule: i, value }),
+                );
                 continue;
             }
             match engine.eval_rule(format!("data.{}.{}", rule.package, rule.name)) {
@@ -219,8 +223,14 @@ impl Engine {
         if self.rules.is_empty() {
             return Some(Vec::new());
         }
-        let refs: Vec<String> = self.rules.iter().map(|r| format!("data.{}.{}", r.package, r.name)).collect();
-        let results = engine.eval_query(format!("[{}]", refs.join(", ")), false).ok()?;
+        let refs: Vec<String> = self
+            .rules
+            .iter()
+            .map(|r| format!("data.{}.{}", r.package, r.name))
+            .collect();
+        let results = engine
+            .eval_query(format!("[{}]", refs.join(", ")), false)
+            .ok()?;
         let value = &results.result.first()?.expressions.first()?.value;
         let items = value.as_array().ok()?;
         (items.len() == refs.len()).then(|| items.to_vec())
