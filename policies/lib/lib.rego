@@ -32,8 +32,14 @@ resources contains r if {
 	r := {"type": rc.type, "name": rc.name, "address": rc.address, "values": rc.change.after, "path": ["resource_changes", i, "change", "after"]}
 }
 
-# The resources of one type.
-resources_of_type(t) := {r | some r in resources; r.type == t}
+# The resources by type, computed once per evaluation and shared by every rule.
+by_type[t] contains r if {
+	some r in resources
+	t := r.type
+}
+
+# The resources of one type (an index lookup, not a scan).
+resources_of_type(t) := object.get(by_type, t, set())
 
 # `x` as an array (a value that may be one item or a list).
 as_array(x) := x if is_array(x)
