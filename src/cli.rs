@@ -177,7 +177,12 @@ pub struct ShowArgs {
     #[command(flatten)]
     pub source: SourceArgs,
 
-    /// The policies whose findings are annotated under the lines they are about.
+    /// Evaluate the policies and annotate each finding under the lines it is about (slower
+    /// on large changes: the policies read every changed file at its base and head).
+    #[arg(long)]
+    pub findings: bool,
+
+    /// The policies for `--findings`.
     #[command(flatten)]
     pub policy: PolicyArgs,
 

@@ -42,7 +42,13 @@ fn countersign<S: AsRef<OsStr>>(args: &[S]) -> Output {
 
 /// `countersign show --plan PLAN` followed by `extra`.
 fn show(plan: &Path, extra: &[&str]) -> Output {
-    let mut args: Vec<&OsStr> = vec!["show".as_ref(), "--plan".as_ref(), plan.as_os_str()];
+    // With the findings, so policy messages are searched for secrets too.
+    let mut args: Vec<&OsStr> = vec![
+        "show".as_ref(),
+        "--findings".as_ref(),
+        "--plan".as_ref(),
+        plan.as_os_str(),
+    ];
     args.extend(extra.iter().map(OsStr::new));
     countersign(&args)
 }

@@ -16,7 +16,8 @@ fn show(args: &[&str]) -> String {
 }
 
 /// A plan: create, update with a new nested block, replace with a forcing attribute,
-/// destroy, outputs, sensitive values masked, no-op/read summarised.
+/// destroy, outputs, sensitive values masked, no-op/read summarised; with `--findings`, the
+/// policy findings under their lines and the blast radius on top.
 #[test]
 fn plan_as_terraform_shows_it() {
     let text = show(&[
@@ -25,6 +26,7 @@ fn plan_as_terraform_shows_it() {
         "tests/fixtures/sample-plan.json",
         "--color",
         "never",
+        "--findings",
     ]);
     insta::assert_snapshot!(text);
 }

@@ -2,6 +2,7 @@
 
 use crate::cli::{ColorChoice, ShowArgs, ShowFormat};
 use crate::error::{Error, Result};
+use crate::policy::evaluate::Evaluation;
 use crate::render::highlight::{DEFAULT_THEME, load_theme};
 use crate::render::json;
 use crate::render::text::{Colors, write_change};
@@ -12,14 +13,19 @@ use super::output::{Output, use_color};
 pub fn run(args: &ShowArgs, color: ColorChoice, theme: Option<&str>) -> Result<()> {
     let source = args.source.source();
     let change = source.load()?;
-    let (_, eval) =
-        super::check::evaluate(&source, &change, args.source.linked_plan(), &args.policy)?;
-    for e in &eval.errors {
-        eprintln!(
-            "countersign: warning: {}: {} ({})",
-            e.location, e.message, e.input
-        );
-    }
+    let eval = if args.findings {
+        let (_, eval) =
+            super::check::evaluate(&source, &change, args.source.linked_plan(), &args.policy)?;
+        for e in &eval.errors {
+            eprintln!(
+                "countersign: warning: {}: {} ({})",
+                e.location, e.message, e.input
+            );
+        }
+        eval
+    } else {
+        Evaluation::default()
+    };
     let mut out = Output::open(!args.no_pager && args.format == ShowFormat::Text);
     let written = match args.format {
         ShowFormat::Json => {
