@@ -157,12 +157,4 @@ impl Hunk {
             LineKind::Context => (a, r),
         })
     }
-
-    /// The resource address when this hunk is a plan resource change.
-    pub fn resource_address(&self) -> Option<&str> {
-        match &self.kind {
-            HunkKind::Resource { address, .. } => Some(address),
-            _ => None,
-        }
-    }
 }

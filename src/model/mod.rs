@@ -30,17 +30,6 @@ pub enum FileStatus {
 }
 
 impl FileStatus {
-    /// The one-letter code `git diff --name-status` uses (`M` for a mode change).
-    pub fn letter(self) -> char {
-        match self {
-            FileStatus::Added => 'A',
-            FileStatus::Deleted => 'D',
-            FileStatus::Modified | FileStatus::ModeChanged => 'M',
-            FileStatus::Renamed => 'R',
-            FileStatus::Copied => 'C',
-        }
-    }
-
     /// A lowercase word for headers.
     pub fn word(self) -> &'static str {
         match self {

@@ -145,11 +145,6 @@ impl Finding {
     pub fn key(&self) -> (&str, Option<&str>, &str) {
         (&self.rule, self.resource.as_deref(), &self.message)
     }
-
-    /// True when this finding makes its hunks risky: introduced and on hunks.
-    pub fn is_risk(&self) -> bool {
-        self.origin == Origin::Introduced && matches!(self.anchor, Anchor::Hunks(_))
-    }
 }
 
 #[cfg(test)]

@@ -75,7 +75,7 @@ pub fn locate(finding: &Finding, map: &SourceMap) -> Option<Span> {
     resource_paths(resource)
         .iter()
         .find_map(|p| map.locate(p))
-        .or_else(|| map.iter().map(|(_, s)| s).reduce(Span::union))
+        .or_else(|| map.locate(&[]))
 }
 
 /// Where a resource named by its address lives in each input shape: Terraform HCL

@@ -94,16 +94,6 @@ impl SourceMap {
             .collect()
     }
 
-    /// The number of recorded paths.
-    pub fn len(&self) -> usize {
-        self.spans.len()
-    }
-
-    /// Whether no path is recorded.
-    pub fn is_empty(&self) -> bool {
-        self.spans.is_empty()
-    }
-
     /// Every recorded path and its span, in path order.
     pub fn iter(&self) -> impl Iterator<Item = (&[Step], Span)> {
         self.spans
@@ -161,7 +151,7 @@ mod tests {
             Some(Span::new(3, 9))
         );
         assert_eq!(map.locate(&["other".into()]), Some(Span::new(1, 20)));
-        assert_eq!(map.len(), 4);
+        assert_eq!(map.iter().count(), 4);
         assert!(SourceMap::default().locate(&[]).is_none());
     }
 

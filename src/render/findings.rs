@@ -15,8 +15,8 @@ use crate::policy::finding::{Anchor, Finding, Origin, Severity};
 /// At most this many lines of code are shown under a finding.
 const MAX_LINES: usize = 6;
 
-/// The colour of a severity.
-fn severity_color(s: Severity, p: &Palette) -> paint::Rgb {
+/// The colour of a severity, wherever a finding is drawn.
+pub fn severity_color(s: Severity, p: &Palette) -> paint::Rgb {
     match s {
         Severity::Critical => (0xff, 0x4d, 0x4d),
         Severity::High => p.minus_marker,

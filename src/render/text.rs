@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+use super::findings::severity_color;
 use super::highlight::{Highlighter, Spans};
 use super::inline::{emphasis, partners};
 use super::paint::{self, LineLayers, Palette};
@@ -233,14 +234,12 @@ fn annotate(buf: &mut String, colors: Option<&Colors<'_>>, indent: &str, f: &Fin
         sanitize_str(&f.rule),
         sanitize_str(&f.message)
     );
-    emit(buf, colors, &text, |p| {
-        let dim = f.origin == Origin::PreExisting;
-        match f.severity {
-            _ if dim => (p.gutter, false),
-            Severity::Critical | Severity::High => (p.minus_marker, true),
-            Severity::Medium => (p.file, true),
-            Severity::Low | Severity::Info => (p.gutter, false),
-        }
+    emit(buf, colors, &text, |p| match f.origin {
+        Origin::PreExisting => (p.gutter, false),
+        Origin::Introduced => (
+            severity_color(f.severity, p),
+            f.severity >= Severity::Medium,
+        ),
     });
 }
 

@@ -209,6 +209,10 @@ mod tests {
         assert_eq!(yaml[0].value, serde_json::json!({"a": 1, "b": ["x"]}));
         assert_eq!(yaml[0].map.locate(&key("b")), Some(Span::new(2, 3)));
         let json = load(Format::Json, "{\r\n\"a\":\r\n [1]\r\n}\r\n", "x.json").unwrap();
+        // Every loader records the whole document at the root path (placement relies on it).
+        assert_eq!(hcl[0].map.locate(&[]), Some(Span::new(1, 5)));
+        assert_eq!(yaml[0].map.locate(&[]), Some(Span::new(1, 3)));
+        assert_eq!(json[0].map.locate(&[]), Some(Span::new(1, 4)));
         assert_eq!(json[0].map.locate(&key("a")), Some(Span::new(2, 3)));
     }
 
