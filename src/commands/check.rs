@@ -15,7 +15,7 @@ use crate::policy::evaluate::{Evaluation, evaluate_files, evaluate_hunks, evalua
 use crate::policy::finding::Origin;
 use crate::policy::plan_link::relocate;
 use crate::render::{findings, json, paint::Palette, sarif};
-use crate::source::{Source, plan};
+use crate::source::Source;
 
 use super::output::use_color;
 use super::policy_test::default_policy_dirs;
@@ -58,23 +58,22 @@ pub fn engine_for(args: &PolicyArgs) -> Result<(Bundle, Engine)> {
     Ok((bundle, engine))
 }
 
-/// Evaluates the policies `args` select on a change loaded from `source`; a `linked_plan`
-/// (a plan given with a range) is evaluated too, its findings placed on the range's source.
+/// Evaluates the policies `args` select on a change loaded from `source` (`plan_document`:
+/// the plan's JSON, for a plan source); a `linked_plan` (a plan given with a range) is
+/// evaluated too, its findings placed on the range's source.
 pub fn evaluate(
     source: &Source,
     change: &ChangeSet,
+    plan_document: Option<&Value>,
     linked_plan: Option<&Path>,
     args: &PolicyArgs,
 ) -> Result<(Bundle, Evaluation)> {
     let (bundle, engine) = engine_for(args)?;
-    let read_plan = |path: &Path| -> Result<(Value, String, Vec<u8>)> {
-        let bytes = std::fs::read(path).map_err(|e| Error::unreadable(path, e))?;
-        let name = path.display().to_string();
-        Ok((plan::read_json(&bytes, &name)?, name, bytes))
-    };
+    let missing = || Error::Internal("a plan source came without its document".into());
     if let Source::Plan(path) = source {
-        let (json, name, _) = read_plan(path)?;
-        return Ok((bundle, evaluate_plan(&engine, change, &json, &name)));
+        let document = plan_document.ok_or_else(missing)?;
+        let name = path.display().to_string();
+        return Ok((bundle, evaluate_plan(&engine, change, document, &name)));
     }
     let versions = source.file_versions(change)?;
     let mut eval =
@@ -83,8 +82,9 @@ pub fn evaluate(
         eval.skipped.push("a patch carries whole files only for added files: modified files were not evaluated (check a git range for them)".into());
     }
     if let Some(path) = linked_plan {
-        let (json, name, bytes) = read_plan(path)?;
-        let plan_change = plan::parse(&bytes, &name)?;
+        let (plan_change, json) = Source::Plan(path.to_path_buf()).load_with_plan()?;
+        let json = json.ok_or_else(missing)?;
+        let name = path.display().to_string();
         let mut from_plan = evaluate_plan(&engine, &plan_change, &json, &name);
         relocate(&mut from_plan.findings, &json, &name, change, &versions);
         // What the source's own evaluation already reports on the same lines is said once.
@@ -102,8 +102,14 @@ pub fn evaluate(
 /// Runs `check`.
 pub fn run(args: &CheckArgs, color: ColorChoice) -> Result<Verdict> {
     let source = args.source.source();
-    let change = source.load()?;
-    let (bundle, eval) = evaluate(&source, &change, args.source.linked_plan(), &args.policy)?;
+    let (change, document) = source.load_with_plan()?;
+    let (bundle, eval) = evaluate(
+        &source,
+        &change,
+        document.as_ref(),
+        args.source.linked_plan(),
+        &args.policy,
+    )?;
     let mut out = std::io::stdout().lock();
     let written = match args.format {
         CheckFormat::Json => {

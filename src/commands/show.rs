@@ -12,10 +12,15 @@ use super::output::{Output, use_color};
 /// Runs `show`.
 pub fn run(args: &ShowArgs, color: ColorChoice, theme: Option<&str>) -> Result<()> {
     let source = args.source.source();
-    let change = source.load()?;
+    let (change, document) = source.load_with_plan()?;
     let eval = if args.findings {
-        let (_, eval) =
-            super::check::evaluate(&source, &change, args.source.linked_plan(), &args.policy)?;
+        let (_, eval) = super::check::evaluate(
+            &source,
+            &change,
+            document.as_ref(),
+            args.source.linked_plan(),
+            &args.policy,
+        )?;
         for e in &eval.errors {
             eprintln!(
                 "countersign: warning: {}: {} ({})",

@@ -31,6 +31,12 @@ pub enum Source {
 impl Source {
     /// Reads and parses the source.
     pub fn load(&self) -> Result<ChangeSet> {
+        self.load_with_plan().map(|(change, _)| change)
+    }
+
+    /// Reads and parses the source, and for a plan also returns its JSON document (what
+    /// policies evaluate), so the file is read and parsed once.
+    pub fn load_with_plan(&self) -> Result<(ChangeSet, Option<serde_json::Value>)> {
         match self {
             Source::GitRange {
                 repo,
@@ -38,12 +44,12 @@ impl Source {
                 context,
             } => {
                 let repository = git::open(repo)?;
-                git::load(&repository, range.as_deref(), *context)
+                Ok((git::load(&repository, range.as_deref(), *context)?, None))
             }
             Source::Patch(path) => {
                 let (bytes, name) = read_input(path)?;
                 let files = patch::parse(&bytes, &name)?;
-                Ok(ChangeSet {
+                let change = ChangeSet {
                     source: SourceInfo::Patch {
                         name,
                         sha256: sha256_hex(&bytes),
@@ -52,11 +58,13 @@ impl Source {
                     plan: None,
                     notes: Vec::new(),
                     value_lines: Default::default(),
-                })
+                };
+                Ok((change, None))
             }
             Source::Plan(path) => {
                 let (bytes, name) = read_input(path)?;
-                plan::parse(&bytes, &name)
+                let (change, document) = plan::parse_with_document(&bytes, &name)?;
+                Ok((change, Some(document)))
             }
         }
     }

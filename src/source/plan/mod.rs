@@ -103,6 +103,12 @@ pub fn read_json(bytes: &[u8], name: &str) -> Result<Value> {
 
 /// Loads a plan from its file bytes. `name` is used in error messages.
 pub fn parse(bytes: &[u8], name: &str) -> Result<ChangeSet> {
+    parse_with_document(bytes, name).map(|(change, _)| change)
+}
+
+/// Loads a plan and also returns its JSON document, which policies read as is, so it is
+/// parsed once.
+pub fn parse_with_document(bytes: &[u8], name: &str) -> Result<(ChangeSet, Value)> {
     let plan = read_json(bytes, name)?;
     let root = plan
         .as_object()
@@ -188,7 +194,7 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<ChangeSet> {
             hunks,
         })
         .collect();
-    Ok(ChangeSet {
+    let change = ChangeSet {
         source: SourceInfo::Plan {
             name: name.to_string(),
             sha256: sha256_hex(bytes),
@@ -202,7 +208,8 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<ChangeSet> {
         plan: Some(summary),
         notes,
         value_lines,
-    })
+    };
+    Ok((change, plan))
 }
 
 fn module_path(module: &str) -> Vec<u8> {
