@@ -6,6 +6,9 @@
 
 pub mod cli;
 pub mod commands;
+/// The sample change `countersign demo` opens: a small platform repository and an AI agent's
+/// pull request on it.
+pub mod demo;
 pub mod error;
 pub mod model;
 pub mod policy;
