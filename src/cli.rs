@@ -16,6 +16,15 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "NAME|FILE")]
     pub theme: Option<String>,
 
+    /// Settings file (key bindings, theme, minimum justification). Default: `.countersign.toml`
+    /// at the repository root.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Who reviews, as `Name <email>`. Default: git's user.name and user.email.
+    #[arg(long, global = true, value_name = "NAME <EMAIL>")]
+    pub reviewer: Option<String>,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -24,6 +33,11 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Review the change hunk by hunk in the terminal: approve, reject, justify, finish.
+    Review(ReviewArgs),
+    /// Open a review of a sample AI-written Terraform and Kubernetes change, in a temporary
+    /// git repository.
+    Demo(DemoArgs),
     /// Print the change as an annotated diff (pager-style), or as JSON for scripts.
     Show(ShowArgs),
     /// Evaluate the policies on the change, non-interactively (CI, pre-commit).
@@ -193,4 +207,25 @@ pub struct ShowArgs {
     /// Write straight to the terminal instead of through $PAGER (less -R).
     #[arg(long)]
     pub no_pager: bool,
+}
+
+/// Arguments of `review`.
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// The change to review.
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    /// The policies whose findings are shown.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+/// Arguments of `demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Create the sample repository in this (empty or new) directory and keep it, instead of
+    /// a temporary one removed afterwards.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }

@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod commands;
+pub mod config;
 /// The sample change `countersign demo` opens: a small platform repository and an AI agent's
 /// pull request on it.
 pub mod demo;
@@ -13,7 +14,9 @@ pub mod error;
 pub mod model;
 pub mod policy;
 pub mod render;
+pub mod review;
 pub mod source;
 pub mod synth;
+pub mod tui;
 
 pub use error::{Error, Result};

@@ -1,8 +1,10 @@
 //! One file per subcommand: thin adapters from parsed arguments to library calls.
 
 pub mod check;
+pub mod demo;
 pub mod output;
 pub mod policy_test;
+pub mod review;
 pub mod show;
 
 use crate::cli::SourceArgs;

@@ -92,7 +92,7 @@ impl<'t> Highlighter<'t> {
     }
 
     /// The syntax for a path (by extension, then by whole file name), and the set it is in.
-    fn syntax_for(path: &str) -> Option<(&'static SyntaxSet, &'static SyntaxReference)> {
+    pub(crate) fn syntax_for(path: &str) -> Option<(&'static SyntaxSet, &'static SyntaxReference)> {
         let (own, bundled) = syntaxes();
         let name = path.rsplit('/').next().unwrap_or(path);
         let ext = name.rsplit_once('.').map_or(name, |(_, e)| e);

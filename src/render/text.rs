@@ -95,8 +95,10 @@ pub fn write_change(
     Ok(())
 }
 
-fn header(cs: &ChangeSet, findings: &[Finding], colors: Option<&Colors<'_>>, buf: &mut String) {
-    let source = match &cs.source {
+/// What a change is, in one line: `git main..feature (1a2b3c4d5e..6f7a8b9c0d)`, `patch x.diff`,
+/// `plan plan.json (terraform 1.9.0)`.
+pub fn source_label(source: &SourceInfo) -> String {
+    match source {
         SourceInfo::GitRange { spec, base, head } => format!(
             "git {spec} ({}..{})",
             &base[..base.len().min(10)],
@@ -111,7 +113,11 @@ fn header(cs: &ChangeSet, findings: &[Finding], colors: Option<&Colors<'_>>, buf
             Some(v) => format!("plan {name} (terraform {v})"),
             None => format!("plan {name}"),
         },
-    };
+    }
+}
+
+fn header(cs: &ChangeSet, findings: &[Finding], colors: Option<&Colors<'_>>, buf: &mut String) {
+    let source = source_label(&cs.source);
     let (added, removed) = cs.line_stats();
     let line = format!(
         "countersign · {} · {} files, {} hunks, +{added} −{removed}",
@@ -176,7 +182,7 @@ fn file_header(file: &FileChange, colors: Option<&Colors<'_>>, buf: &mut String)
     });
 }
 
-fn hunk_header(hunk: &Hunk) -> String {
+pub(crate) fn hunk_header(hunk: &Hunk) -> String {
     let head = match &hunk.kind {
         HunkKind::Text | HunkKind::Submodule => format!(
             "@@ -{},{} +{},{} @@",
@@ -197,7 +203,7 @@ fn hunk_header(hunk: &Hunk) -> String {
 }
 
 /// The path whose extension picks the syntax: plan hunks are rendered in HCL form.
-fn syntax_path(file: &FileChange) -> String {
+pub(crate) fn syntax_path(file: &FileChange) -> String {
     match file.content {
         FileContent::Plan => "plan.tf".to_string(),
         FileContent::Text => String::from_utf8_lossy(file.path()).into_owned(),
@@ -207,7 +213,7 @@ fn syntax_path(file: &FileChange) -> String {
 
 /// The line of `hunk` under which a finding on it is annotated: the last line of the hunk
 /// inside the finding's lines, else the hunk's last line.
-fn annotation_line(hunk: &Hunk, f: &Finding) -> usize {
+pub(crate) fn annotation_line(hunk: &Hunk, f: &Finding) -> usize {
     let last = hunk.lines.len().saturating_sub(1);
     let Some(span) = f.lines else { return last };
     hunk.lines

@@ -1,0 +1,256 @@
+//! End to end: the real binary in a pseudo-terminal (portable-pty), its screen read back with
+//! vt100, through a whole review of a small repository; and the terminal left in its normal
+//! mode however the review ends (finish, `q`, Ctrl-C, a panic).
+
+mod common;
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use common::Repo;
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+const ROWS: u16 = 30;
+const COLS: u16 = 100;
+
+/// A running countersign in a pseudo-terminal.
+struct Session {
+    screen: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn Child + Send + Sync>,
+    _master: Box<dyn MasterPty + Send>,
+}
+
+impl Session {
+    /// Runs `sh -c script` in `dir` (so the test can see what the shell prints afterwards).
+    fn start(dir: &std::path::Path, script: &str, env: &[(&str, &str)]) -> Session {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new("sh");
+        cmd.args(["-c", script]);
+        cmd.cwd(dir);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = pair.slave.spawn_command(cmd).unwrap();
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = pair.master.take_writer().unwrap();
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(
+            ROWS.try_into().unwrap(),
+            COLS.try_into().unwrap(),
+            0,
+        )));
+        let sink = Arc::clone(&screen);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().process(&buf[..n]);
+            }
+        });
+        Session {
+            screen,
+            writer,
+            child,
+            _master: pair.master,
+        }
+    }
+
+    fn text(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    /// Waits until the screen shows `needle`.
+    fn wait_for(&self, needle: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let text = self.text();
+            if text.contains(needle) {
+                return text;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "timed out waiting for {needle:?}; the screen:\n{text}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn keys(&mut self, keys: &str) {
+        self.writer.write_all(keys.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        // Let the review draw before the next keys (a reviewer does not type blind).
+        std::thread::sleep(Duration::from_millis(150));
+    }
+
+    /// Waits for the shell to end; returns the final screen's text and whether the terminal
+    /// is back in its normal mode (see [`assert_restored`]).
+    fn finish(mut self) -> (String, Restored) {
+        let start = Instant::now();
+        while self.child.try_wait().unwrap().is_none() {
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "did not exit:\n{}",
+                self.text()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        let parser = self.screen.lock().unwrap();
+        let screen = parser.screen();
+        let restored = Restored {
+            main_screen: !screen.alternate_screen(),
+            cursor_shown: !screen.hide_cursor(),
+            mouse_off: screen.mouse_protocol_mode() == vt100::MouseProtocolMode::None,
+        };
+        (screen.contents(), restored)
+    }
+}
+
+/// A change with a long safe file (longer than the screen), a security group opened to the
+/// world, and a small safe edit.
+fn repo() -> Repo {
+    let repo = Repo::new();
+    repo.write(
+        "main.tf",
+        "resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"acme-logs\"\n}\n",
+    )
+    .write(
+        "variables.tf",
+        "variable \"region\" {\n  default = \"eu-west-1\"\n}\n",
+    );
+    repo.commit("base");
+    repo.branch("feature").checkout("feature");
+    let runbook: String = (1..=60)
+        .map(|i| format!("step {i}: check the dashboard\n"))
+        .collect();
+    repo.write("docs/runbook.md", runbook)
+        .write(
+            "main.tf",
+            "resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"acme-logs\"\n}\n\nresource \"aws_security_group\" \"db\" {\n  name = \"db\"\n  ingress {\n    from_port   = 5432\n    to_port     = 5432\n    protocol    = \"tcp\"\n    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n}\n",
+        )
+        .write("variables.tf", "variable \"region\" {\n  default = \"eu-central-1\"\n}\n");
+    repo.commit("feature");
+    repo
+}
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_countersign")
+}
+
+/// What the terminal emulator says of its modes after the run.
+struct Restored {
+    main_screen: bool,
+    cursor_shown: bool,
+    mouse_off: bool,
+}
+
+/// The terminal is back in its normal mode: main screen, cursor shown, no mouse reporting,
+/// and (per `stty -a`, run by the shell afterwards) canonical mode and echo on.
+fn assert_restored(text: &str, r: &Restored) {
+    assert!(r.main_screen, "still on the alternate screen:\n{text}");
+    assert!(r.cursor_shown, "cursor still hidden");
+    assert!(r.mouse_off, "mouse reporting left on");
+    let words: Vec<&str> = text.split_whitespace().collect();
+    assert!(
+        words.contains(&"icanon") && words.contains(&"echo"),
+        "raw mode left on:\n{text}"
+    );
+}
+
+#[test]
+fn a_whole_review_in_a_terminal() {
+    let repo = repo();
+    let script = format!(
+        "'{}' --reviewer 'Ada <ada@example.com>' review main..feature; echo EXIT=$?; stty -a",
+        bin()
+    );
+    let mut s = Session::start(repo.path(), &script, &[]);
+    s.wait_for("hunk 1/1");
+    s.wait_for("docs/runbook.md");
+    // Navigate away and back.
+    s.keys("J");
+    s.wait_for("main.tf ·");
+    s.keys("K");
+    s.wait_for("runbook.md · @@");
+    // The runbook is longer than the screen: approving it now is refused.
+    s.keys("a");
+    s.wait_for("not approved");
+    assert!(s.text().contains("not yet seen"), "{}", s.text());
+    for _ in 0..4 {
+        s.keys(" ");
+    }
+    s.wait_for("seen, undecided");
+    s.keys("a");
+    s.wait_for("1/3 decided");
+    // Now on the security group: risky, so approval asks for a justification.
+    s.wait_for("aws-sg-public-admin-port");
+    s.keys("G");
+    s.keys("a");
+    s.wait_for("Justify a risky approval");
+    s.keys("temporary: ");
+    s.keys("\r");
+    s.wait_for("at least 20 characters");
+    s.keys("vendor migration window, removed by CHG-42\r");
+    s.wait_for("2/3 decided");
+    // The last hunk: reject it with a reason.
+    s.keys("x");
+    s.wait_for("Why is this hunk rejected");
+    s.keys("keep eu-west-1 until the data residency review\r");
+    s.wait_for("every hunk is decided");
+    s.keys("S");
+    s.wait_for("Finish the review");
+    s.wait_for("verdict: changes requested");
+    s.keys("\r");
+    let (text, restored) = s.finish();
+    assert!(
+        text.contains("review finished: changes requested"),
+        "{text}"
+    );
+    assert!(
+        text.contains("approved, justified: temporary: vendor migration"),
+        "{text}"
+    );
+    assert!(text.contains("EXIT=1"), "{text}");
+    assert_restored(&text, &restored);
+}
+
+#[test]
+fn quitting_with_q_or_ctrl_c_restores_the_terminal() {
+    let repo = repo();
+    for keys in ["q", "\x03"] {
+        let script = format!("'{}' review main..feature; echo EXIT=$?; stty -a", bin());
+        let mut s = Session::start(repo.path(), &script, &[]);
+        s.wait_for("hunk 1/1");
+        s.keys(keys);
+        let (text, restored) = s.finish();
+        assert!(text.contains("review left unfinished: 0 of 3"), "{text}");
+        assert!(text.contains("EXIT=0"), "{text}");
+        assert_restored(&text, &restored);
+    }
+}
+
+#[test]
+fn a_panic_inside_the_review_restores_the_terminal() {
+    let repo = repo();
+    let script = format!("'{}' review main..feature; echo EXIT=$?; stty -a", bin());
+    let mut s = Session::start(repo.path(), &script, &[("COUNTERSIGN_TEST_PANIC_KEY", "z")]);
+    s.wait_for("hunk 1/1");
+    s.keys("z");
+    let (text, restored) = s.finish();
+    assert!(text.contains("internal error"), "{text}");
+    assert!(text.contains("EXIT=3"), "{text}");
+    assert_restored(&text, &restored);
+}
