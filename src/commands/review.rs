@@ -8,9 +8,8 @@ use crate::config::Config;
 use crate::error::Result;
 use crate::policy::evaluate::EvalError;
 use crate::render::highlight::{DEFAULT_THEME, load_theme};
-use crate::render::sanitize::sanitize_str;
 use crate::render::text::source_label;
-use crate::review::state::{Decision, Verdict};
+use crate::review::state::Verdict;
 use crate::review::{Options, State};
 use crate::source::Source;
 use crate::tui::app::{self, Ending};
@@ -156,18 +155,7 @@ fn report(ending: Ending, state: &State) -> bool {
         let Some(d) = d else { continue };
         let entry = &state.hunks[i];
         let hunk = state.hunk(i);
-        let what = match &d.decision {
-            Decision::Approved {
-                justification: Some(j),
-            } => format!("approved, justified: {}", sanitize_str(j)),
-            Decision::Approved {
-                justification: None,
-            } => "approved".into(),
-            Decision::ApprovedInBulk { reason } => {
-                format!("approved with its file: {}", sanitize_str(reason))
-            }
-            Decision::Rejected { reason } => format!("rejected: {}", sanitize_str(reason)),
-        };
+        let what = d.decision.describe();
         println!(
             "  {}:{}-{}  {what}  ({:.1} s on it)",
             state.files[entry.file].path,

@@ -9,13 +9,28 @@ use similar::{Algorithm, ChangeTag, TextDiff};
 use crate::model::{Line, LineKind};
 
 /// For each line of a hunk, the index of its partner when the line is a removed line directly
-/// replaced by an added one (or the reverse). In each run of removed lines followed by added
-/// lines, the i-th removed line pairs with the i-th added line, as delta and git do.
+/// replaced by an added one (or the reverse): the two sides of a [`side_pairs`] row.
 pub fn partners(lines: &[Line]) -> Vec<Option<usize>> {
     let mut out = vec![None; lines.len()];
+    for pair in side_pairs(lines) {
+        if let (Some(r), Some(a)) = pair
+            && r != a
+        {
+            out[r] = Some(a);
+            out[a] = Some(r);
+        }
+    }
+    out
+}
+
+/// The rows of the side-by-side view: context lines on both sides; in each run of removed
+/// lines followed by added lines, the i-th removed line beside the i-th added line.
+pub fn side_pairs(lines: &[Line]) -> Vec<(Option<usize>, Option<usize>)> {
+    let mut out = Vec::with_capacity(lines.len());
     let mut i = 0;
     while i < lines.len() {
-        if lines[i].kind != LineKind::Removed {
+        if lines[i].kind == LineKind::Context {
+            out.push((Some(i), Some(i)));
             i += 1;
             continue;
         }
@@ -27,10 +42,12 @@ pub fn partners(lines: &[Line]) -> Vec<Option<usize>> {
         while i < lines.len() && lines[i].kind == LineKind::Added {
             i += 1;
         }
-        let pairs = (added_start - removed_start).min(i - added_start);
-        for k in 0..pairs {
-            out[removed_start + k] = Some(added_start + k);
-            out[added_start + k] = Some(removed_start + k);
+        let (removed, added) = (added_start - removed_start, i - added_start);
+        for k in 0..removed.max(added) {
+            out.push((
+                (k < removed).then_some(removed_start + k),
+                (k < added).then_some(added_start + k),
+            ));
         }
     }
     out
@@ -89,6 +106,28 @@ mod tests {
         assert_eq!(
             partners(&lines),
             vec![None, Some(3), None, Some(1), None, None]
+        );
+    }
+
+    #[test]
+    fn pairs_removed_and_added_runs_side_by_side() {
+        let l = |k| Line::new(k, "x");
+        let lines = [
+            l(LineKind::Context),
+            l(LineKind::Removed),
+            l(LineKind::Removed),
+            l(LineKind::Added),
+            l(LineKind::Added),
+            l(LineKind::Added),
+        ];
+        assert_eq!(
+            side_pairs(&lines),
+            vec![
+                (Some(0), Some(0)),
+                (Some(1), Some(3)),
+                (Some(2), Some(4)),
+                (None, Some(5)),
+            ]
         );
     }
 

@@ -211,6 +211,17 @@ pub(crate) fn syntax_path(file: &FileChange) -> String {
     }
 }
 
+/// Digits of the widest line number of a hunk (at least 3), for aligned gutters.
+pub(crate) fn number_width(hunk: &Hunk) -> usize {
+    hunk.lines
+        .iter()
+        .flat_map(|l| [l.old_lineno, l.new_lineno])
+        .flatten()
+        .max()
+        .map_or(1, |n| n.to_string().len())
+        .max(3)
+}
+
 /// The line of `hunk` under which a finding on it is annotated: the last line of the hunk
 /// inside the finding's lines, else the hunk's last line.
 pub(crate) fn annotation_line(hunk: &Hunk, f: &Finding) -> usize {
@@ -262,14 +273,7 @@ fn write_hunk(
         .filter(|f| matches!(&f.anchor, Anchor::Hunks(ids) if ids.contains(&hunk.id)))
         .map(|f| (annotation_line(hunk, f), f))
         .collect();
-    let width = hunk
-        .lines
-        .iter()
-        .flat_map(|l| [l.old_lineno, l.new_lineno])
-        .flatten()
-        .max()
-        .map_or(1, |n| n.to_string().len())
-        .max(3);
+    let width = number_width(hunk);
     let texts: Vec<Sanitized> = hunk.lines.iter().map(|l| sanitize(&l.bytes)).collect();
     let spans = colors.map(|c| side_spans(&c.highlighter, &syntax_path(file), hunk, &texts));
     let pairs = colors.map(|_| partners(&hunk.lines));

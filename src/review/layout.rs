@@ -8,7 +8,8 @@ use std::ops::Range;
 
 use unicode_width::UnicodeWidthChar;
 
-use crate::model::{Hunk, Line, LineKind};
+use crate::model::{Hunk, Line};
+use crate::render::inline::side_pairs;
 use crate::render::sanitize::sanitize;
 
 /// A piece of one line's display text (a byte range of [`display_text`] of line `line`), or
@@ -205,14 +206,7 @@ pub fn unified_gutter(number_width: usize) -> usize {
 impl HunkLayout {
     /// Lays out `hunk` with its annotations for a hunk view `width` columns wide.
     pub fn new(hunk: &Hunk, notes: &[Note], width: u16, side_by_side: bool) -> HunkLayout {
-        let number_width = hunk
-            .lines
-            .iter()
-            .flat_map(|l| [l.old_lineno, l.new_lineno])
-            .flatten()
-            .max()
-            .map_or(1, |n| n.to_string().len())
-            .max(3);
+        let number_width = crate::render::text::number_width(hunk);
         let w = usize::from(width);
         let text_width = if side_by_side {
             (w.saturating_sub(1) / 2)
@@ -288,40 +282,10 @@ impl HunkLayout {
     }
 }
 
-/// The rows of the side-by-side view: context lines on both sides; in each run of removed
-/// lines followed by added lines, the i-th removed line beside the i-th added line.
-pub fn side_pairs(lines: &[Line]) -> Vec<(Option<usize>, Option<usize>)> {
-    let mut out = Vec::with_capacity(lines.len());
-    let mut i = 0;
-    while i < lines.len() {
-        if lines[i].kind == LineKind::Context {
-            out.push((Some(i), Some(i)));
-            i += 1;
-            continue;
-        }
-        let removed_start = i;
-        while i < lines.len() && lines[i].kind == LineKind::Removed {
-            i += 1;
-        }
-        let added_start = i;
-        while i < lines.len() && lines[i].kind == LineKind::Added {
-            i += 1;
-        }
-        let (removed, added) = (added_start - removed_start, i - added_start);
-        for k in 0..removed.max(added) {
-            out.push((
-                (k < removed).then_some(removed_start + k),
-                (k < added).then_some(added_start + k),
-            ));
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{HunkId, HunkKind};
+    use crate::model::{HunkId, HunkKind, LineKind};
 
     fn hunk(lines: Vec<Line>) -> Hunk {
         Hunk {
@@ -361,28 +325,6 @@ mod tests {
         assert_eq!(rows.concat(), text);
         let long = "x".repeat(25);
         assert_eq!(wrap_words(&long, 10).len(), 3);
-    }
-
-    #[test]
-    fn pairs_removed_and_added_runs_side_by_side() {
-        let l = |k| Line::new(k, "x");
-        let lines = [
-            l(LineKind::Context),
-            l(LineKind::Removed),
-            l(LineKind::Removed),
-            l(LineKind::Added),
-            l(LineKind::Added),
-            l(LineKind::Added),
-        ];
-        assert_eq!(
-            side_pairs(&lines),
-            vec![
-                (Some(0), Some(0)),
-                (Some(1), Some(3)),
-                (Some(2), Some(4)),
-                (None, Some(5)),
-            ]
-        );
     }
 
     #[test]

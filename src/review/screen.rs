@@ -4,7 +4,7 @@
 use ratatui::layout::Rect;
 
 use super::layout::wrap_words;
-use super::state::{Decision, State, place_word};
+use super::state::{State, place_word};
 use crate::policy::finding::{Origin, Severity};
 use crate::render::sanitize::sanitize_str;
 
@@ -141,19 +141,7 @@ pub fn panel(state: &State, width: u16) -> Vec<PanelRow> {
         push("no findings on this hunk".into(), PanelStyle::Quiet);
     }
     if let Some(d) = &state.decisions[state.cursor] {
-        let text = match &d.decision {
-            Decision::Approved {
-                justification: Some(j),
-            } => format!("approved, justified: {}", sanitize_str(j)),
-            Decision::Approved {
-                justification: None,
-            } => "approved".to_string(),
-            Decision::ApprovedInBulk { reason } => {
-                format!("approved with its file: {}", sanitize_str(reason))
-            }
-            Decision::Rejected { reason } => format!("rejected: {}", sanitize_str(reason)),
-        };
-        push(text, PanelStyle::Note);
+        push(d.decision.describe(), PanelStyle::Note);
     }
     for c in &state.comments[state.cursor] {
         push(format!("comment: {}", sanitize_str(c)), PanelStyle::Note);

@@ -81,6 +81,22 @@ pub enum Decision {
 }
 
 impl Decision {
+    /// The decision in words, with its justification or reason (safe to display).
+    pub fn describe(&self) -> String {
+        match self {
+            Decision::Approved {
+                justification: Some(j),
+            } => format!("approved, justified: {}", sanitize_str(j)),
+            Decision::Approved {
+                justification: None,
+            } => "approved".into(),
+            Decision::ApprovedInBulk { reason } => {
+                format!("approved with its file: {}", sanitize_str(reason))
+            }
+            Decision::Rejected { reason } => format!("rejected: {}", sanitize_str(reason)),
+        }
+    }
+
     /// True for both kinds of approval.
     pub fn is_approval(&self) -> bool {
         !matches!(self, Decision::Rejected { .. })
