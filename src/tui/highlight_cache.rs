@@ -56,7 +56,9 @@ impl HighlightCache {
     pub fn spans(&mut self, key: usize, path: &str, hunk: &Hunk, through: usize) -> &[Spans] {
         self.entry(key, path, hunk);
         let (theme, entry) = (&self.theme, self.hunks.get_mut(&key).expect("just made"));
-        if !entry.sides.is_empty()
+        let behind = |side: &Side| side.lines.get(side.done).is_some_and(|&i| i <= through);
+        // Building the theme's highlighter costs more than a line: only when there is work.
+        if entry.sides.iter().any(behind)
             && let Some((set, _)) = Highlighter::syntax_for(path)
         {
             let highlighter = ThemeHighlighter::new(theme);
