@@ -228,8 +228,9 @@ impl Engine {
             .iter()
             .map(|r| format!("data.{}.{}", r.package, r.name))
             .collect();
+        // One rule a line: regorus rejects a query line longer than 1 024 columns.
         let results = engine
-            .eval_query(format!("[{}]", refs.join(", ")), false)
+            .eval_query(format!("[{}]", refs.join(",\n")), false)
             .ok()?;
         let value = &results.result.first()?.expressions.first()?.value;
         let items = value.as_array().ok()?;
@@ -468,6 +469,20 @@ mod tests {
                 "p.rego:4: `concat` expects array/set of strings."
             ))
         );
+    }
+
+    #[test]
+    fn the_built_in_pack_is_evaluated_in_one_query() {
+        let engine = Engine::new(
+            &Bundle::builtin(),
+            &Namespaces::default(),
+            DEFAULT_TIME_LIMIT,
+        )
+        .unwrap();
+        let mut regorus = engine.engine.clone();
+        regorus.set_input(regorus::Value::new_object());
+        let all = engine.evaluate_together(&mut regorus).expect("one query");
+        assert_eq!(all.len(), engine.rules().len());
     }
 
     #[test]
