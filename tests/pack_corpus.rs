@@ -6,9 +6,10 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use countersign::policy::bundle::Bundle;
-use countersign::policy::engine::{DEFAULT_TIME_LIMIT, Engine, Namespaces, Outcome};
+use countersign::policy::engine::{DEFAULT_TIME_LIMIT, Engine, Namespaces, Outcome, Rule};
 use countersign::policy::finding::Finding;
 use countersign::policy::input;
 
@@ -246,11 +247,31 @@ fn findings_of(engine: &Engine, path: &Path) -> Vec<Finding> {
         .flat_map(|d| engine.evaluate(&d.value))
         .map(|o| match o {
             Outcome::Result { rule, value } => {
-                Finding::from_result(&engine.rules()[rule], &value, &name)
+                let rule = &engine.rules()[rule];
+                let finding = Finding::from_result(rule, &value, &name);
+                assert_id_in_its_file(rule, &finding.rule);
+                finding
             }
             Outcome::Error { message, .. } => panic!("{name}: {message}"),
         })
         .collect()
+}
+
+/// A built-in rule gives only its default id or ids written in its own file: what lets a
+/// file's base be evaluated with only the rules that can repeat its head's findings.
+fn assert_id_in_its_file(rule: &Rule, id: &str) {
+    static BUILTIN: OnceLock<Bundle> = OnceLock::new();
+    let bundle = BUILTIN.get_or_init(Bundle::builtin);
+    let file = bundle
+        .policies
+        .iter()
+        .find(|p| p.path == rule.file)
+        .unwrap();
+    assert!(
+        id == rule.default_id() || file.content.contains(&format!("\"{id}\"")),
+        "{}: gives the id {id}, which its file does not name",
+        rule.file
+    );
 }
 
 /// The expected verdict of a file by its name: Some(true) = must be flagged.

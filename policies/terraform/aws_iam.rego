@@ -91,7 +91,7 @@ hcl_object_to_json(s) := out if {
 # Every policy document held in a resource attribute: {resource, type, doc, path}.
 documents contains d if {
 	some type, attr in policy_attributes
-	some r in lib.resources_of_type(type)
+	some r in lib.by_type[type]
 	doc := parse_policy(object.get(r.values, attr, null))
 	is_object(doc)
 	d := {"resource": r.address, "type": type, "doc": doc, "path": array.concat(r.path, [attr])}
@@ -533,7 +533,7 @@ policy_arn_attributes := {
 
 deny contains f if {
 	some type, attr in policy_arn_attributes
-	some r in lib.resources_of_type(type)
+	some r in lib.by_type[type]
 	value := object.get(r.values, attr, null)
 	some i, arn in lib.as_array(value)
 	is_string(arn)

@@ -50,8 +50,9 @@ has_tag(tags, key) if {
 }
 
 warn contains f if {
-	some type in taggable_types
-	some r in lib.resources_of_type(type)
+	some type, resources in lib.by_type
+	taggable_types[type]
+	some r in resources
 	t := tags_of(r)
 	not is_string(t.value)
 	missing := [k | some k in required_tags; not has_tag(object_or_empty(t.value), k)]

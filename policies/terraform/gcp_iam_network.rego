@@ -11,8 +11,8 @@ import data.countersign.lib
 
 # google_*_iam_member: one role, one member.
 grants contains g if {
-	some r in lib.resources
-	regex.match(`^google_.+_iam_member$`, r.type)
+	some type, resources in lib.by_type
+	regex.match(`^google_.+_iam_member$`, type); some r in resources
 	member := object.get(r.values, "member", null)
 	is_string(member)
 	g := {"resource": r.address, "type": r.type, "role": object.get(r.values, "role", ""), "member": member, "path": array.concat(r.path, ["member"])}
@@ -20,8 +20,8 @@ grants contains g if {
 
 # google_*_iam_binding: one role, a list of members.
 grants contains g if {
-	some r in lib.resources
-	regex.match(`^google_.+_iam_binding$`, r.type)
+	some type, resources in lib.by_type
+	regex.match(`^google_.+_iam_binding$`, type); some r in resources
 	some i, member in lib.as_array(object.get(r.values, "members", []))
 	is_string(member)
 	g := {"resource": r.address, "type": r.type, "role": object.get(r.values, "role", ""), "member": member, "path": array.concat(r.path, ["members", i])}
@@ -30,8 +30,8 @@ grants contains g if {
 # google_*_iam_policy: the whole policy as JSON in policy_data (a plan; in HCL it is usually a
 # reference to a data "google_iam_policy", judged below).
 grants contains g if {
-	some r in lib.resources
-	regex.match(`^google_.+_iam_policy$`, r.type)
+	some type, resources in lib.by_type
+	regex.match(`^google_.+_iam_policy$`, type); some r in resources
 	text := object.get(r.values, "policy_data", null)
 	is_string(text)
 	json.is_valid(text)

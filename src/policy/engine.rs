@@ -4,6 +4,7 @@
 //! run. Policies are parsed once; each input is evaluated on a cheap clone.
 
 use std::num::NonZeroU32;
+use std::sync::Arc;
 use std::time::Duration;
 
 use regorus::utils::limits::ExecutionTimerConfig;
@@ -55,6 +56,17 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// `package.name`: the rule's reference under `data`, and the id of its findings that name
+    /// none.
+    pub fn default_id(&self) -> String {
+        format!("{}.{}", self.package, self.name)
+    }
+
+    /// True for rules of the built-in pack.
+    pub fn is_builtin(&self) -> bool {
+        self.file.starts_with(super::bundle::BUILTIN_PREFIX)
+    }
+
     /// The suffix after `deny_` / `violation_` / `warn_` (empty for the bare rule): the name
     /// conftest's `exception` rules use.
     fn suffix(&self) -> &str {
@@ -90,6 +102,8 @@ pub struct Engine {
     exception_packages: Vec<String>,
     /// Whether any selected rule reads the hunk-level input (`input.countersign`).
     reads_hunks: bool,
+    /// The text of each rule's policy file, by rule index (see [`Engine::rules_for_base`]).
+    texts: Vec<Arc<str>>,
 }
 
 /// How long one input's evaluation may run before it is stopped.
@@ -103,7 +117,9 @@ impl Engine {
         let mut rules = Vec::new();
         let mut exception_packages = Vec::new();
         let mut reads_hunks = false;
+        let mut texts = Vec::new();
         for file in files {
+            let text: Arc<str> = Arc::from(file.content.as_str());
             let Some(package) = package_of(&file.content) else {
                 continue;
             };
@@ -139,6 +155,7 @@ impl Engine {
                     file: file.path.clone(),
                     line,
                 });
+                texts.push(Arc::clone(&text));
             }
         }
         Ok(Engine {
@@ -146,6 +163,7 @@ impl Engine {
             rules,
             exception_packages,
             reads_hunks,
+            texts,
         })
     }
 
@@ -162,8 +180,48 @@ impl Engine {
     /// Evaluates every rule on `input`. A rule that fails at run time gives an
     /// [`Outcome::Error`] and the other rules still run.
     pub fn evaluate(&self, input: &Value) -> Vec<Outcome> {
+        self.evaluate_value(input_value(input))
+    }
+
+    /// [`Engine::evaluate`] on an input already converted with [`input_value`] (cheap to clone,
+    /// so one converted document can be shared and varied).
+    pub fn evaluate_value(&self, input: regorus::Value) -> Vec<Outcome> {
+        let all: Vec<usize> = (0..self.rules.len()).collect();
+        self.evaluate_rules(input, &all)
+    }
+
+    /// The rules whose findings on a file's base (or a plan's prior state) can match the
+    /// findings of its head, given as (index of the rule that gave it, its rule id): only a
+    /// finding with the same id can match, and a built-in rule gives only its default id
+    /// (`package.name`) or ids written as string literals in its own file. User rules are
+    /// always kept, and all rules when a user rule gave a finding, since a user's rule may give
+    /// any id. No findings need no base at all.
+    pub fn rules_for_base(&self, found: &[(usize, &str)]) -> Vec<usize> {
+        if found.is_empty() {
+            return Vec::new();
+        }
+        let user_found = found.iter().any(|(i, _)| !self.rules[*i].is_builtin());
+        (0..self.rules.len())
+            .filter(|&r| {
+                let rule = &self.rules[r];
+                user_found
+                    || !rule.is_builtin()
+                    || found.iter().any(|(i, id)| {
+                        *i == r
+                            || rule.default_id() == *id
+                            || self.texts[r].contains(&format!("\"{id}\""))
+                    })
+            })
+            .collect()
+    }
+
+    /// [`Engine::evaluate_value`] with only the rules `only` (indexes into [`Engine::rules`]).
+    pub fn evaluate_rules(&self, input: regorus::Value, only: &[usize]) -> Vec<Outcome> {
+        if only.is_empty() {
+            return Vec::new();
+        }
         let mut engine = self.engine.clone();
-        engine.set_input(regorus::Value::from(input.clone()));
+        engine.set_input(input);
         let mut exempt: Vec<(String, String)> = Vec::new();
         for package in &self.exception_packages {
             if let Ok(v) = engine.eval_rule(format!("data.{package}.exception")) {
@@ -184,8 +242,9 @@ impl Engine {
         // All rules in one query first, so what they share (a normalised view of every
         // resource, say) is computed once; if that query fails — one rule's runtime error —
         // evaluate rule by rule, so the others still report and the failing one is named.
-        let together = self.evaluate_together(&mut engine);
-        for (i, rule) in self.rules.iter().enumerate() {
+        let together = self.evaluate_together(&mut engine, only);
+        for (k, &i) in only.iter().enumerate() {
+            let rule = &self.rules[i];
             if exempt
                 .iter()
                 .any(|(p, n)| *p == rule.package && n == rule.suffix())
@@ -194,13 +253,13 @@ impl Engine {
             }
             if let Some(all) = &together {
                 out.extend(
-                    values(&all[i])
+                    values(&all[k])
                         .into_iter()
                         .map(|value| Outcome::Result { rule: i, value }),
                 );
                 continue;
             }
-            match engine.eval_rule(format!("data.{}.{}", rule.package, rule.name)) {
+            match engine.eval_rule(format!("data.{}", rule.default_id())) {
                 Ok(v) => out.extend(
                     values(&v)
                         .into_iter()
@@ -219,22 +278,30 @@ impl Engine {
 impl Engine {
     /// Every rule's value from one query, or `None` when the query fails or a rule is
     /// undefined (a complete rule that is not true), which per-rule evaluation handles.
-    fn evaluate_together(&self, engine: &mut regorus::Engine) -> Option<Vec<regorus::Value>> {
-        if self.rules.is_empty() {
-            return Some(Vec::new());
-        }
-        let refs: Vec<String> = self
-            .rules
+    fn evaluate_together(
+        &self,
+        engine: &mut regorus::Engine,
+        only: &[usize],
+    ) -> Option<Vec<regorus::Value>> {
+        let refs: Vec<String> = only
             .iter()
-            .map(|r| format!("data.{}.{}", r.package, r.name))
+            .map(|&i| format!("data.{}", self.rules[i].default_id()))
             .collect();
+        // One rule a line: regorus rejects a query line longer than 1 024 columns.
         let results = engine
-            .eval_query(format!("[{}]", refs.join(", ")), false)
+            .eval_query(format!("[{}]", refs.join(",\n")), false)
             .ok()?;
         let value = &results.result.first()?.expressions.first()?.value;
         let items = value.as_array().ok()?;
         (items.len() == refs.len()).then(|| items.to_vec())
     }
+}
+
+/// A JSON document as the engine's input value (undefined if it cannot be converted), read
+/// without copying the document first.
+pub fn input_value(document: &Value) -> regorus::Value {
+    use serde::Deserialize;
+    regorus::Value::deserialize(document).unwrap_or(regorus::Value::Undefined)
 }
 
 /// Parses the files into one engine; a file that is not valid Rego v1 is tried as v0
@@ -467,6 +534,47 @@ mod tests {
                 "deny_bad",
                 "p.rego:4: `concat` expects array/set of strings."
             ))
+        );
+    }
+
+    #[test]
+    fn the_built_in_pack_is_evaluated_in_one_query() {
+        let engine = Engine::new(
+            &Bundle::builtin(),
+            &Namespaces::default(),
+            DEFAULT_TIME_LIMIT,
+        )
+        .unwrap();
+        let mut regorus = engine.engine.clone();
+        regorus.set_input(regorus::Value::new_object());
+        let every: Vec<usize> = (0..engine.rules().len()).collect();
+        let all = engine
+            .evaluate_together(&mut regorus, &every)
+            .expect("one query");
+        assert_eq!(all.len(), engine.rules().len());
+    }
+
+    #[test]
+    fn the_base_is_evaluated_with_the_rules_that_can_repeat_the_head_findings() {
+        let mut b = Bundle::builtin();
+        b.policies.push(PolicyFile {
+            path: "mine.rego".into(),
+            content: "package main\n\ndeny contains \"mine\" if input.x\n".into(),
+        });
+        let engine = Engine::new(&b, &Namespaces::default(), DEFAULT_TIME_LIMIT).unwrap();
+        let index = |id: &str| engine.rules().iter().position(|r| r.default_id() == id);
+        let tags = index("countersign.terraform.aws_tags.warn").unwrap();
+        let mine = index("main.deny").unwrap();
+        assert!(engine.rules_for_base(&[]).is_empty());
+        // The rule that found it, and the user's rules (they may give any id).
+        assert_eq!(
+            engine.rules_for_base(&[(tags, "aws-tags-missing")]),
+            vec![tags, mine]
+        );
+        // A user's finding: every rule, since a built-in rule may give the same id.
+        assert_eq!(
+            engine.rules_for_base(&[(mine, "main.deny")]).len(),
+            engine.rules().len()
         );
     }
 

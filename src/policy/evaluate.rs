@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
-use super::engine::{Engine, Outcome};
+use super::engine::{Engine, Outcome, input_value};
 use super::finding::{Anchor, Finding, Origin};
 use super::input;
 use super::place::{anchor, locate, mark_pre_existing};
@@ -92,19 +92,40 @@ fn evaluate_file(engine: &Engine, file: &FileChange, versions: &FileVersions) ->
             return out;
         }
     };
-    // The base is compared finding by finding; a base that does not parse has none.
+    let every: Vec<usize> = (0..engine.rules().len()).collect();
+    let heads: Vec<Vec<(usize, Finding)>> = docs
+        .iter()
+        .map(|d| {
+            let input = input_value(&d.value);
+            run_rules(engine, input, &every, &versions.path, &mut out.errors)
+        })
+        .collect();
+    // The base only tells which head findings were already there: it is evaluated with the
+    // rules that can give those findings again (none when the head has none). A base that
+    // does not parse has no findings.
+    let found: Vec<(usize, &str)> = heads
+        .iter()
+        .flatten()
+        .map(|(i, f)| (*i, f.rule.as_str()))
+        .collect();
+    let base_rules = engine.rules_for_base(&found);
     let base_findings: Vec<Finding> = versions
         .base
         .as_deref()
+        .filter(|_| !base_rules.is_empty())
         .and_then(|text| input::load(format, text, &versions.path).ok())
         .map(|docs| {
             docs.iter()
-                .flat_map(|d| run(engine, &d.value, &versions.path, &mut Vec::new()))
+                .flat_map(|d| {
+                    let input = input_value(&d.value);
+                    run_rules(engine, input, &base_rules, &versions.path, &mut Vec::new())
+                })
+                .map(|(_, f)| f)
                 .collect()
         })
         .unwrap_or_default();
-    for doc in &docs {
-        let mut findings = run(engine, &doc.value, &versions.path, &mut out.errors);
+    for (doc, head) in docs.iter().zip(heads) {
+        let mut findings: Vec<Finding> = head.into_iter().map(|(_, f)| f).collect();
         for f in &mut findings {
             f.lines = f.lines.or_else(|| locate(f, &doc.map));
             f.anchor = anchor(f.lines, &file.hunks);
@@ -190,12 +211,38 @@ fn looks_templated(text: &str) -> bool {
 /// Evaluates one input, turning rule results into (unplaced) findings and rule failures
 /// into errors.
 fn run(engine: &Engine, input: &Value, name: &str, errors: &mut Vec<EvalError>) -> Vec<Finding> {
+    run_value(engine, input_value(input), name, errors)
+}
+
+/// [`run`] on an input already converted for the engine.
+fn run_value(
+    engine: &Engine,
+    input: regorus::Value,
+    name: &str,
+    errors: &mut Vec<EvalError>,
+) -> Vec<Finding> {
+    let every: Vec<usize> = (0..engine.rules().len()).collect();
+    run_rules(engine, input, &every, name, errors)
+        .into_iter()
+        .map(|(_, f)| f)
+        .collect()
+}
+
+/// [`run_value`] with only the rules `only`; each finding comes with the index of its rule.
+fn run_rules(
+    engine: &Engine,
+    input: regorus::Value,
+    only: &[usize],
+    name: &str,
+    errors: &mut Vec<EvalError>,
+) -> Vec<(usize, Finding)> {
     let mut findings = Vec::new();
-    for outcome in engine.evaluate(input) {
+    for outcome in engine.evaluate_rules(input, only) {
         match outcome {
-            Outcome::Result { rule, value } => {
-                findings.push(Finding::from_result(&engine.rules()[rule], &value, name))
-            }
+            Outcome::Result { rule, value } => findings.push((
+                rule,
+                Finding::from_result(&engine.rules()[rule], &value, name),
+            )),
             Outcome::Error { rule, message } => {
                 let r = &engine.rules()[rule];
                 errors.push(EvalError {
@@ -214,13 +261,16 @@ fn run(engine: &Engine, input: &Value, name: &str, errors: &mut Vec<EvalError>) 
 /// "before" values also have is pre-existing.
 pub fn evaluate_plan(engine: &Engine, change: &ChangeSet, plan: &Value, name: &str) -> Evaluation {
     let mut out = Evaluation::default();
+    // The plan is converted once; its "before" state shares every value it does not change.
+    let input = input_value(plan);
+    let before = before_plan(&input);
     // The plan and its "before" state are independent evaluations: run them side by side.
     let ((mut findings, errors), before) = rayon::join(
         || {
             let mut errors = Vec::new();
-            (run(engine, plan, name, &mut errors), errors)
+            (run_value(engine, input, name, &mut errors), errors)
         },
-        || run(engine, &before_plan(plan), name, &mut Vec::new()),
+        || run_value(engine, before, name, &mut Vec::new()),
     );
     out.errors = errors;
     // Policies judge the real values, but what they say must not repeat a secret.
@@ -324,19 +374,29 @@ fn scrub(text: &str, secrets: &[String]) -> String {
 }
 
 /// The plan as it was before: every change's `after` replaced by its `before`, so policies
-/// see the prior state of each resource (and nothing for resources being created).
-fn before_plan(plan: &Value) -> Value {
+/// see the prior state of each resource (and nothing for resources being created). Only the
+/// changed objects are copied; everything else is shared with `plan`.
+fn before_plan(plan: &regorus::Value) -> regorus::Value {
     let mut before = plan.clone();
-    if let Some(rcs) = before
-        .get_mut("resource_changes")
-        .and_then(Value::as_array_mut)
-    {
-        for rc in rcs {
-            if let Some(change) = rc.get_mut("change").and_then(Value::as_object_mut) {
-                let prior = change.get("before").cloned().unwrap_or(Value::Null);
-                change.insert("after".into(), prior);
-                change.insert("actions".into(), Value::from(vec!["no-op"]));
-            }
+    let key = |k: &str| regorus::Value::from(k);
+    let changes = match before.as_object_mut() {
+        Ok(root) => root.get_mut(&key("resource_changes")),
+        Err(_) => None,
+    };
+    if let Some(rcs) = changes.and_then(|v| v.as_array_mut().ok()) {
+        for rc in rcs.iter_mut() {
+            let Ok(rc) = rc.as_object_mut() else {
+                continue;
+            };
+            let Some(Ok(change)) = rc.get_mut(&key("change")).map(|c| c.as_object_mut()) else {
+                continue;
+            };
+            let prior = change
+                .get(&key("before"))
+                .cloned()
+                .unwrap_or(regorus::Value::Null);
+            change.insert(key("after"), prior);
+            change.insert(key("actions"), regorus::Value::from(vec![key("no-op")]));
         }
     }
     before

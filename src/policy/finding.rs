@@ -117,7 +117,7 @@ impl Finding {
             RuleKind::Warn => Severity::Medium,
         };
         Finding {
-            rule: field("rule").unwrap_or_else(|| format!("{}.{}", rule.package, rule.name)),
+            rule: field("rule").unwrap_or_else(|| rule.default_id()),
             severity: field("severity")
                 .and_then(|s| Severity::parse(&s))
                 .unwrap_or(default),
