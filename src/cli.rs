@@ -25,6 +25,11 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "NAME <EMAIL>")]
     pub reviewer: Option<String>,
 
+    /// Where session logs are kept. Default: `.git/countersign/sessions/` inside a repository,
+    /// else `$XDG_DATA_HOME/countersign/sessions/`.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub store: Option<PathBuf>,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -45,6 +50,44 @@ pub enum Command {
     /// Work with Rego policies.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Replay a recorded review: the same screens at the recorded pace, or a transcript.
+    Replay(ReplayArgs),
+    /// List recorded reviews: id, start, source, reviewer, progress, verdict, duration.
+    Sessions(SessionsArgs),
+}
+
+/// Arguments of `replay`.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// A session id (or a unique prefix of one) from the store, or a session log file.
+    #[arg(value_name = "ID|FILE")]
+    pub session: String,
+
+    /// Play faster (2) or slower (0.5) than recorded.
+    #[arg(long, default_value_t = 1.0, value_name = "X")]
+    pub speed: f64,
+
+    /// Print a transcript (time, action, hunk, decision, justification) instead of playing
+    /// the screens.
+    #[arg(long)]
+    pub headless: bool,
+}
+
+/// Arguments of `sessions`.
+#[derive(Debug, Args)]
+pub struct SessionsArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+/// Output of listing commands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// A table.
+    Text,
+    /// A JSON array, for scripts and dashboards.
+    Json,
 }
 
 /// Which policies run.
@@ -219,6 +262,11 @@ pub struct ReviewArgs {
     /// The policies whose findings are shown.
     #[command(flatten)]
     pub policy: PolicyArgs,
+
+    /// Continue an unfinished review: the session ID given, else the newest unfinished one.
+    /// Decisions carry over to unchanged hunks; changed hunks must be decided again.
+    #[arg(long, value_name = "ID", num_args = 0..=1, conflicts_with_all = ["range", "patch", "plan"])]
+    pub resume: Option<Option<String>>,
 }
 
 /// Arguments of `demo`.

@@ -16,6 +16,10 @@ pub enum Error {
     /// Something the user asked for that does not make sense (bad option combination). Exit 2.
     #[error("{0}")]
     Usage(String),
+    /// A check that failed on evidence: a session log or attestation that does not verify.
+    /// Exit code 1.
+    #[error("{0}")]
+    Failed(String),
     /// A failure that is countersign's fault or the system's. Exit code 3.
     #[error("internal error: {0}")]
     Internal(String),
@@ -44,6 +48,7 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Input { .. } | Error::Usage(_) => 2,
+            Error::Failed(_) => 1,
             Error::Internal(_) => 3,
         }
     }

@@ -15,6 +15,7 @@ pub mod model;
 pub mod policy;
 pub mod render;
 pub mod review;
+pub mod session;
 pub mod source;
 pub mod synth;
 pub mod tui;

@@ -230,13 +230,20 @@ fn a_whole_review_in_a_terminal() {
 #[test]
 fn quitting_with_q_or_ctrl_c_restores_the_terminal() {
     let repo = repo();
-    for keys in ["q", "\x03"] {
-        let script = format!("'{}' review main..feature; echo EXIT=$?; stty -a", bin());
+    for (i, keys) in ["q", "\x03"].into_iter().enumerate() {
+        // A store of its own each time, so the second run is not offered the first's session.
+        let script = format!(
+            "'{}' --store 'store-{i}' review main..feature; echo EXIT=$?; stty -a",
+            bin()
+        );
         let mut s = Session::start(repo.path(), &script, &[]);
         s.wait_for("hunk 1/1");
         s.keys(keys);
         let (text, restored) = s.finish();
-        assert!(text.contains("review left unfinished: 0 of 3"), "{text}");
+        assert!(
+            text.contains("review left unfinished: 0 of 3 hunks decided, saved"),
+            "{text}"
+        );
         assert!(text.contains("EXIT=0"), "{text}");
         assert_restored(&text, &restored);
     }
@@ -253,4 +260,104 @@ fn a_panic_inside_the_review_restores_the_terminal() {
     assert!(text.contains("internal error"), "{text}");
     assert!(text.contains("EXIT=3"), "{text}");
     assert_restored(&text, &restored);
+}
+
+/// Reads the runbook hunk to its end and approves it, then justifies the security group.
+fn decide_two(s: &mut Session) {
+    s.wait_for("hunk 1/1");
+    s.wait_for("docs/runbook.md");
+    for _ in 0..4 {
+        s.keys(" ");
+    }
+    s.wait_for("seen, undecided");
+    s.keys("a");
+    s.wait_for("1/3 decided");
+    s.wait_for("aws-sg-public-admin-port");
+    s.keys("G");
+    s.keys("a");
+    s.wait_for("Justify a risky approval");
+    s.keys("vendor migration window, removed by CHG-42\r");
+    s.wait_for("2/3 decided");
+}
+
+#[test]
+fn decisions_on_screen_survive_sigkill_and_come_back_on_resume() {
+    let repo = repo();
+    let script = format!(
+        "exec '{}' --reviewer 'Ada <ada@example.com>' review main..feature",
+        bin()
+    );
+    let mut s = Session::start(repo.path(), &script, &[]);
+    decide_two(&mut s);
+    let pid = s.child.process_id().unwrap().to_string();
+    let killed = std::process::Command::new("kill")
+        .args(["-KILL", &pid])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let _ = s.finish();
+
+    // The agent narrows the security group after the approval.
+    repo.write(
+        "main.tf",
+        "resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"acme-logs\"\n}\n\nresource \"aws_security_group\" \"db\" {\n  name = \"db\"\n  ingress {\n    from_port   = 5432\n    to_port     = 5432\n    protocol    = \"tcp\"\n    cidr_blocks = [\"10.0.0.0/8\"]\n  }\n}\n",
+    );
+    repo.commit("narrow the database ingress");
+
+    // Opening the same range offers the unfinished session; the runbook's approval carries
+    // over, the changed hunk must be decided again.
+    let script = format!("'{}' review main..feature; echo EXIT=$?", bin());
+    let mut s = Session::start(repo.path(), &script, &[]);
+    s.wait_for("Resume it? [Y/n]");
+    s.keys("\r");
+    let screen = s.wait_for("resumed: 1 decisions restored · 1 hunks changed since your decision");
+    assert!(screen.contains("✓ A docs/runbook.md"), "{screen}");
+    assert!(
+        screen.contains("   M main.tf "),
+        "undecided again:\n{screen}"
+    );
+    s.keys("J");
+    s.keys("K");
+    s.wait_for("changed since your decision (you approved it)");
+    s.keys("q");
+    let (text, _) = s.finish();
+    assert!(
+        text.contains("1 of 3 hunks decided, saved in session"),
+        "{text}"
+    );
+
+    // `--resume` continues it too, and the log keeps every decision ever shown.
+    let script = format!("'{}' review --resume; echo EXIT=$?", bin());
+    let mut s = Session::start(repo.path(), &script, &[]);
+    s.wait_for("resumed: 1 decisions restored");
+    s.keys("j");
+    s.wait_for("1/3 decided");
+    s.keys("q");
+    let (text, _) = s.finish();
+    assert!(text.contains("EXIT=0"), "{text}");
+    let listing = std::process::Command::new(bin())
+        .args(["sessions", "--format", "json"])
+        .current_dir(repo.path())
+        .output()
+        .unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&listing.stdout).unwrap();
+    assert_eq!(rows.as_array().unwrap().len(), 1, "{rows}");
+    assert_eq!(rows[0]["decided"], 1);
+    assert_eq!(rows[0]["status"], "left");
+    let id = rows[0]["id"].as_str().unwrap();
+    let transcript = std::process::Command::new(bin())
+        .args(["replay", id, "--headless"])
+        .current_dir(repo.path())
+        .output()
+        .unwrap();
+    let transcript = String::from_utf8_lossy(&transcript.stdout);
+    assert!(
+        transcript.contains("approved, justified: vendor migration window, removed by CHG-42"),
+        "{transcript}"
+    );
+    assert!(
+        transcript.contains("on the change as it is now")
+            && transcript.contains("(on the same change)"),
+        "{transcript}"
+    );
 }

@@ -34,7 +34,9 @@ pub fn run(args: &DemoArgs, cli: &Cli) -> Result<bool> {
         all_namespaces: false,
         policy_timeout: 5.0,
     };
-    let outcome = super::review::review(&source, None, &policy, &dir, cli);
+    let store = crate::session::store::Store::locate(cli.store.as_deref(), &dir)?;
+    let lasting = args.dir.is_some() || cli.store.is_some();
+    let outcome = super::review::review(&source, None, &policy, &dir, cli, store, lasting);
     if args.dir.is_some() {
         eprintln!("the demo repository is kept in {}", dir.display());
     }

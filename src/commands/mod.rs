@@ -4,7 +4,9 @@ pub mod check;
 pub mod demo;
 pub mod output;
 pub mod policy_test;
+pub mod replay;
 pub mod review;
+pub mod sessions;
 pub mod show;
 
 use crate::cli::SourceArgs;

@@ -1,18 +1,24 @@
 //! `countersign review`: load the change, evaluate the policies, and open the review screen;
 //! afterwards, print what was decided.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::cli::{Cli, PolicyArgs, ReviewArgs};
 use crate::config::Config;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::model::SourceInfo;
 use crate::policy::evaluate::EvalError;
 use crate::render::highlight::{DEFAULT_THEME, load_theme};
 use crate::render::text::source_label;
 use crate::review::state::Verdict;
 use crate::review::{Options, State};
+use crate::session::chain::Log;
+use crate::session::record::{Body, Ending, Reopen, Resume, Snapshot, Start};
+use crate::session::recorder::{Recorder, new_id, wall_now};
+use crate::session::replay::{Replay, start_of};
+use crate::session::store::{Entry, Store, read_log};
 use crate::source::Source;
-use crate::tui::app::{self, Ending};
+use crate::tui::app;
 use crate::tui::highlight_cache::HighlightCache;
 use crate::tui::keymap::Keymap;
 use crate::tui::theme::UiTheme;
@@ -21,17 +27,23 @@ use crate::tui::view::Ui;
 /// Runs `review`; `Ok(false)` when the finished review requests changes (exit 1).
 pub fn run(args: &ReviewArgs, cli: &Cli) -> Result<bool> {
     let root = repo_root(Path::new("."));
+    let store = Store::locate(cli.store.as_deref(), Path::new("."))?;
+    if let Some(id) = &args.resume {
+        return resume(id.as_deref(), &args.policy, &root, cli, store);
+    }
     review(
         &args.source.source(),
         args.source.linked_plan(),
         &args.policy,
         &root,
         cli,
+        store,
+        true,
     )
 }
 
 /// The working tree root of the repository around `dir`, else `dir`.
-fn repo_root(dir: &Path) -> std::path::PathBuf {
+pub(crate) fn repo_root(dir: &Path) -> std::path::PathBuf {
     git2::Repository::discover(dir)
         .ok()
         .and_then(|r| r.workdir().map(Path::to_path_buf))
@@ -71,17 +83,27 @@ fn reviewer(cli: &Cli, root: &Path) -> String {
     }
 }
 
+/// A change loaded for review.
+pub struct Loaded {
+    /// The review's starting state.
+    pub state: State,
+    /// The policy errors (which the header counts).
+    pub errors: Vec<EvalError>,
+    /// sha256 of the policy bundle in force.
+    pub policy_bundle: String,
+}
+
 /// Loads the change `source` names, evaluates the policies on it, and makes the review's
-/// starting state; also returns the policy errors (which the header counts).
+/// starting state.
 pub fn load(
     source: &Source,
     linked_plan: Option<&Path>,
     policy: &PolicyArgs,
     reviewer: String,
     min_justification: usize,
-) -> Result<(State, Vec<EvalError>)> {
+) -> Result<Loaded> {
     let (change, document) = source.load_with_plan()?;
-    let (_, eval) =
+    let (bundle, eval) =
         super::check::evaluate(source, &change, document.as_ref(), linked_plan, policy)?;
     let mut label = source_label(&change.source);
     if !eval.errors.is_empty() {
@@ -95,74 +117,277 @@ pub fn load(
         source: label,
         min_justification,
     };
-    Ok((State::new(change, eval.findings, options), eval.errors))
+    Ok(Loaded {
+        state: State::new(change, eval.findings, options),
+        errors: eval.errors,
+        policy_bundle: bundle.digest(),
+    })
+}
+
+/// What the review screen needs besides the state, from the settings.
+pub(crate) fn screen_for(cli: &Cli, config: &Config) -> Result<Ui> {
+    let theme = load_theme(&theme_name(cli, config))?;
+    Ok(Ui {
+        theme: UiTheme::new(&theme),
+        highlights: HighlightCache::new(theme),
+        keymap: Keymap::new(config)?,
+    })
 }
 
 /// Reviews the change `source` names (with a `linked_plan`'s findings placed on it), with the
-/// settings found at `root`.
+/// settings found at `root`, recording the session in `store`. `lasting` is false when the
+/// store goes away afterwards (the demo's temporary repository).
 pub fn review(
     source: &Source,
     linked_plan: Option<&Path>,
     policy: &PolicyArgs,
     root: &Path,
     cli: &Cli,
+    store: Store,
+    lasting: bool,
 ) -> Result<bool> {
     let config = Config::load(cli.config.as_deref(), root)?;
-    let keymap = Keymap::new(&config)?;
-    let theme = load_theme(&theme_name(cli, &config))?;
-    let (state, errors) = load(
+    let ui = screen_for(cli, &config)?;
+    let loaded = load(
         source,
         linked_plan,
         policy,
         reviewer(cli, root),
         config.min_justification(),
     )?;
-    let ui = Ui {
-        theme: UiTheme::new(&theme),
-        highlights: HighlightCache::new(theme),
-        keymap,
+    let reopen = reopen_of(source, linked_plan);
+    let source_key = source_key(&reopen, &loaded.state.change.source);
+    if let Some(entry) = store.resumable(&source_key)?
+        && offer_resume(&entry)?
+    {
+        let path = store.log_path(&entry.id);
+        let log = read_log(&path)?;
+        return resume_log(&path, &log, Some(loaded), store, ui, lasting);
+    }
+    let size = crossterm::terminal::size().unwrap_or((80, 24));
+    let state = loaded.state;
+    let start = Start::for_review(
+        new_id(),
+        wall_now(),
+        &state,
+        reopen,
+        source_key,
+        loaded.policy_bundle,
+        size,
+    );
+    let recorder = Recorder::start(store, start, &state)?;
+    play(state, ui, recorder, &loaded.errors, lasting)
+}
+
+/// `review --resume [ID]`: continues the session `id` names, else the newest unfinished one,
+/// on its source as it is now.
+fn resume(
+    id: Option<&str>,
+    policy: &PolicyArgs,
+    root: &Path,
+    cli: &Cli,
+    store: Store,
+) -> Result<bool> {
+    let path = match id {
+        Some(id) => store.find(id)?,
+        None => {
+            let entry = store
+                .list()?
+                .into_iter()
+                .rev()
+                .find(Entry::resumable)
+                .ok_or_else(|| {
+                    Error::Usage(format!(
+                        "no unfinished review to resume in {}",
+                        store.dir().display()
+                    ))
+                })?;
+            store.log_path(&entry.id)
+        }
     };
-    let (ending, state) = app::run(state, ui)?;
-    for e in &errors {
+    let log = read_log(&path)?;
+    let start = start_of(&log);
+    let config = Config::load(cli.config.as_deref(), root)?;
+    let ui = screen_for(cli, &config)?;
+    let loaded = match reopen_source(&start.reopen) {
+        Some((source, plan)) => Some(load(
+            &source,
+            plan.as_deref(),
+            policy,
+            start.options.reviewer.clone(),
+            start.options.min_justification,
+        )?),
+        None => None,
+    };
+    resume_log(&path, &log, loaded, store, ui, true)
+}
+
+/// Continues `log` (read from `path`) on the change `now` (as loaded now; `None`: a source
+/// that cannot be read again, so the recorded change).
+fn resume_log(
+    path: &Path,
+    log: &Log,
+    now: Option<Loaded>,
+    store: Store,
+    ui: Ui,
+    lasting: bool,
+) -> Result<bool> {
+    for w in &log.warnings {
+        eprintln!("countersign: warning: {}: {w}", path.display());
+    }
+    if let Some(Body::End {
+        ending: Ending::Finished,
+        ..
+    }) = log.records.last().map(|r| &r.body)
+    {
+        return Err(Error::Usage(format!(
+            "{}: this review is finished; replay it with `countersign replay {}`",
+            path.display(),
+            start_of(log).session
+        )));
+    }
+    let mut state = Replay::new(log).finish();
+    let errors = now.as_ref().map(|l| l.errors.clone()).unwrap_or_default();
+    let policy_bundle = now.as_ref().map_or_else(
+        || start_of(log).policy_bundle.clone(),
+        |l| l.policy_bundle.clone(),
+    );
+    let snapshot = now
+        .map(|l| l.state)
+        .filter(|fresh| fresh.change != state.change || fresh.findings != state.findings)
+        .map(|fresh| Snapshot {
+            options: fresh.options,
+            change: fresh.change,
+            findings: fresh.findings,
+        });
+    let resume = Resume {
+        ms: log.last_ms(),
+        wall: wall_now(),
+        policy_bundle,
+        snapshot,
+    };
+    let recorder = Recorder::resume(store, path, log, resume, &mut state)?;
+    play(state, ui, recorder, &errors, lasting)
+}
+
+/// Asks on the terminal whether to resume `entry`; false when there is no terminal to ask on.
+fn offer_resume(entry: &Entry) -> Result<bool> {
+    use std::io::{BufRead, IsTerminal, Write};
+    if !std::io::stdin().is_terminal() {
+        return Ok(false);
+    }
+    eprint!(
+        "An unfinished review of this change exists ({}, started {}, {} of {} hunks decided).\nResume it? [Y/n] ",
+        entry.id, entry.started, entry.decided, entry.total
+    );
+    let _ = std::io::stderr().flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| Error::Internal(format!("reading the answer: {e}")))?;
+    Ok(!answer.trim().to_ascii_lowercase().starts_with('n'))
+}
+
+/// Runs the review screen with every action recorded, then records and prints the outcome.
+fn play(
+    state: State,
+    ui: Ui,
+    mut recorder: Recorder,
+    errors: &[EvalError],
+    lasting: bool,
+) -> Result<bool> {
+    let (ending, state) = app::run(state, ui, &mut recorder)?;
+    recorder.end(&state, ending)?;
+    for e in errors {
         eprintln!(
             "countersign: policy error: {}: {} ({})",
             e.location, e.message, e.input
         );
     }
-    Ok(report(ending, &state))
+    let ok = report(ending, &state, recorder.id(), lasting);
+    Ok(ok)
+}
+
+/// How to load `source` again to resume (paths made absolute).
+fn reopen_of(source: &Source, linked_plan: Option<&Path>) -> Reopen {
+    let abs = |p: &Path| {
+        std::path::absolute(p)
+            .unwrap_or_else(|_| p.to_path_buf())
+            .display()
+            .to_string()
+    };
+    match source {
+        Source::GitRange { range, context, .. } => Reopen::Range {
+            range: range.clone(),
+            context: *context,
+            plan: linked_plan.map(abs),
+        },
+        Source::Patch(p) if p.as_os_str() == "-" => Reopen::Stdin,
+        Source::Patch(p) => Reopen::Patch { path: abs(p) },
+        Source::Plan(p) => Reopen::Plan { path: abs(p) },
+    }
+}
+
+/// The source (and linked plan) `reopen` names, run from the current directory; `None` for
+/// standard input.
+fn reopen_source(reopen: &Reopen) -> Option<(Source, Option<PathBuf>)> {
+    match reopen {
+        Reopen::Range {
+            range,
+            context,
+            plan,
+        } => Some((
+            Source::GitRange {
+                repo: PathBuf::from("."),
+                range: range.clone(),
+                context: *context,
+            },
+            plan.as_ref().map(PathBuf::from),
+        )),
+        Reopen::Patch { path } => Some((Source::Patch(path.into()), None)),
+        Reopen::Plan { path } => Some((Source::Plan(path.into()), None)),
+        Reopen::Stdin => None,
+    }
+}
+
+/// The key sessions of the same source share: the range as resolved, or the file.
+fn source_key(reopen: &Reopen, info: &SourceInfo) -> String {
+    match (reopen, info) {
+        (_, SourceInfo::GitRange { spec, .. }) => format!("git:{spec}"),
+        (Reopen::Patch { path } | Reopen::Plan { path }, _) => format!("file:{path}"),
+        (_, SourceInfo::Patch { sha256, .. } | SourceInfo::Plan { sha256, .. }) => {
+            format!("stdin:{sha256}")
+        }
+    }
 }
 
 /// Prints the outcome; true unless the finished review requests changes.
-fn report(ending: Ending, state: &State) -> bool {
+fn report(ending: Ending, state: &State, id: &str, lasting: bool) -> bool {
     let s = state.summary();
     let total = state.hunks.len();
     if let Ending::Quit = ending {
         println!(
-            "review left unfinished: {} of {total} hunks decided (not saved)",
+            "review left unfinished: {} of {total} hunks decided, saved in session {id}",
             state.decided()
         );
+        if lasting {
+            println!("continue it with: countersign review --resume {id}");
+        }
         return true;
     }
-    let verdict = match s.verdict {
-        Verdict::Approved => "approved",
-        Verdict::ChangesRequested => "changes requested",
-    };
-    println!(
-        "review finished: {verdict} · {total} hunks: {} approved, {} approved with their file, {} rejected, {} justified risks, {} comments",
-        s.approved, s.approved_in_bulk, s.rejected, s.justified, s.comments
-    );
+    println!("review finished: {}", s.describe(total));
     for (i, d) in state.decisions.iter().enumerate() {
         let Some(d) = d else { continue };
-        let entry = &state.hunks[i];
-        let hunk = state.hunk(i);
-        let what = d.decision.describe();
         println!(
-            "  {}:{}-{}  {what}  ({:.1} s on it)",
-            state.files[entry.file].path,
-            hunk.new_start,
-            hunk.new_start + hunk.new_lines.saturating_sub(1),
+            "  {}  {}  ({:.1} s on it)",
+            state.location(i),
+            d.decision.describe(),
             d.dwell_ms as f64 / 1000.0
         );
+    }
+    if lasting {
+        println!("session {id}: countersign replay {id} plays it back");
     }
     s.verdict == Verdict::Approved
 }

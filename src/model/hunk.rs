@@ -1,10 +1,10 @@
 //! Hunks and their lines: the unit a reviewer decides on.
 
 use super::id::HunkId;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// What a line is in a diff: unchanged context, removed from the old side, or added to the new side.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LineKind {
     /// Present on both sides.
@@ -38,11 +38,12 @@ impl LineKind {
 
 /// One line of a hunk. The bytes are kept exactly as they are in the file (without the line
 /// terminator `\n`, but with a `\r` when the file has one), so nothing is lost before rendering.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Line {
     /// Context, removed or added.
     pub kind: LineKind,
     /// The raw bytes of the line, without its `\n`.
+    #[serde(with = "super::bytes_serde")]
     pub bytes: Vec<u8>,
     /// 1-based line number on the old side, for context and removed lines.
     pub old_lineno: Option<u32>,
@@ -72,7 +73,7 @@ impl Line {
 }
 
 /// The action a Terraform plan takes on a resource, as `terraform plan` names it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PlanAction {
     /// `+ create`
@@ -101,7 +102,7 @@ impl PlanAction {
 
 /// What kind of change a hunk stands for. Every kind is decided the same way; the kind says how
 /// its lines were made.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "type")]
 pub enum HunkKind {
     /// Lines of a text file.
@@ -123,7 +124,7 @@ pub enum HunkKind {
 }
 
 /// A contiguous group of changed lines with their context: the unit of review.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hunk {
     /// Content-derived identity (see [`HunkId`]).
     pub id: HunkId,

@@ -16,7 +16,7 @@
 //! `before`/`after` are canonical JSON (sorted keys, no spaces) with every sensitive value
 //! replaced by `"sha256:<hex of its canonical JSON>"`, so a secret never enters the id in clear.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::fmt;
@@ -24,7 +24,7 @@ use std::fmt;
 use super::hunk::Line;
 
 /// The identity of a hunk: 64 lowercase hex characters of a sha256.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct HunkId(String);
 

@@ -3,16 +3,17 @@
 //! Pure data, no I/O. Sources build it; policies, the review screen, sessions and attestations
 //! read it.
 
+mod bytes_serde;
 mod hunk;
 mod id;
 
 pub use hunk::{Hunk, HunkKind, Line, LineKind, PlanAction};
 pub use id::{HunkId, number_occurrences, sha256_hex};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// How a file changed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FileStatus {
     /// New file.
@@ -44,7 +45,7 @@ impl FileStatus {
 }
 
 /// What a file's content is, which decides how its hunks are made.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FileContent {
     /// Text with line hunks.
@@ -58,11 +59,13 @@ pub enum FileContent {
 }
 
 /// One changed file (or, for a plan, one module's resource changes).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileChange {
     /// Path on the old side; `None` for an added file.
+    #[serde(with = "bytes_serde::option")]
     pub old_path: Option<Vec<u8>>,
     /// Path on the new side; `None` for a deleted file.
+    #[serde(with = "bytes_serde::option")]
     pub new_path: Option<Vec<u8>>,
     /// How the file changed.
     pub status: FileStatus,
@@ -187,7 +190,7 @@ impl FileChange {
 }
 
 /// Where a change came from, recorded so a review can name what it reviewed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "type")]
 pub enum SourceInfo {
     /// A git range, resolved to commits.
@@ -220,7 +223,7 @@ pub enum SourceInfo {
 }
 
 /// Counts of what a plan does, like the last line of `terraform plan`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlanSummary {
     /// Resources to create.
     pub create: usize,
@@ -242,7 +245,7 @@ pub struct PlanSummary {
 
 /// The new-side lines one attribute of a rendered plan resource occupies, so a finding that
 /// points into a resource's values lands on its line of the hunk.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ValueLines {
     /// Attribute names and list indexes under the resource's values (`["ingress", "1"]`).
     pub path: Vec<String>,
@@ -253,7 +256,7 @@ pub struct ValueLines {
 }
 
 /// A whole change: the files and hunks a reviewer must decide.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeSet {
     /// Where it came from.
     pub source: SourceInfo,

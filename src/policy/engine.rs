@@ -29,7 +29,7 @@ impl Default for Namespaces {
 }
 
 /// What a rule's name says about its results.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RuleKind {
     /// `deny*`: a failure.

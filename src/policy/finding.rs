@@ -1,7 +1,7 @@
 //! Findings: what a policy said, where in the change it applies, and whether the change
 //! introduced it. Pure data, shared by `check`, `show` and (later) the review screen.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::engine::{Rule, RuleKind};
@@ -9,7 +9,7 @@ use super::source_map::{SourceMap, Span, Step};
 use crate::model::HunkId;
 
 /// How serious a finding is (SPEC §4), ordered from least to most.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// Information only.
@@ -50,7 +50,7 @@ impl Severity {
 }
 
 /// Whether the change brought a finding in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Origin {
     /// Not present at the base: a risk of this change.
@@ -60,7 +60,7 @@ pub enum Origin {
 }
 
 /// Where in the change a finding applies.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "type", content = "hunks")]
 pub enum Anchor {
     /// On these hunks: their changed lines overlap the finding's lines.
@@ -72,7 +72,7 @@ pub enum Anchor {
 }
 
 /// One finding of one policy rule on one input.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Finding {
     /// The rule id the result gives (`aws-sg-public-admin-port`), else the rule's name.
     pub rule: String,

@@ -8,7 +8,9 @@
 use std::collections::BTreeMap;
 
 /// One step into a JSON document.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(untagged)]
 pub enum Step {
     /// A key of an object.
@@ -30,7 +32,7 @@ impl From<usize> for Step {
 }
 
 /// The lines (1-based, inclusive) a value occupies in its file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Span {
     /// The first line of the value.
     pub start: u32,

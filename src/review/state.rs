@@ -127,8 +127,6 @@ pub enum PromptKind {
     ApproveFile,
     /// What to search for.
     Search,
-    /// Quit although decisions would be discarded (`y`).
-    ConfirmQuit,
 }
 
 /// An open prompt.
@@ -202,6 +200,20 @@ pub struct Summary {
     pub verdict: Verdict,
 }
 
+impl Summary {
+    /// The verdict and counts in one line: `approved · 12 hunks: 9 approved, …`.
+    pub fn describe(&self, total: usize) -> String {
+        let verdict = match self.verdict {
+            Verdict::Approved => "approved",
+            Verdict::ChangesRequested => "changes requested",
+        };
+        format!(
+            "{verdict} · {total} hunks: {} approved, {} approved with their file, {} rejected, {} justified risks, {} comments",
+            self.approved, self.approved_in_bulk, self.rejected, self.justified, self.comments
+        )
+    }
+}
+
 /// Everything the review screen shows and the reducer changes.
 #[derive(Debug, Clone)]
 pub struct State {
@@ -235,6 +247,9 @@ pub struct State {
     pub progress: Vec<Progress>,
     /// Decisions by hunk.
     pub decisions: Vec<Option<Decided>>,
+    /// For a hunk that changed since the reviewer decided an earlier version of it (a resumed
+    /// review of a changed source): that earlier decision. The hunk must be decided again.
+    pub superseded: Vec<Option<Decided>>,
     /// Comments by hunk.
     pub comments: Vec<Vec<String>>,
     /// Milliseconds spent on each hunk, not counting the current visit.
@@ -390,6 +405,7 @@ impl State {
             side_by_side: false,
             progress,
             decisions: vec![None; n],
+            superseded: vec![None; n],
             comments: vec![Vec::new(); n],
             dwell_ms: vec![0; n],
             entered_ms: 0,
@@ -414,6 +430,17 @@ impl State {
     pub fn hunk(&self, i: usize) -> &Hunk {
         let e = &self.hunks[i];
         &self.change.files[e.file].hunks[e.index]
+    }
+
+    /// Where hunk `i` is, for transcripts and reports: `path:first-last` (new side).
+    pub fn location(&self, i: usize) -> String {
+        let hunk = self.hunk(i);
+        format!(
+            "{}:{}-{}",
+            self.files[self.hunks[i].file].path,
+            hunk.new_start,
+            hunk.new_start + hunk.new_lines.saturating_sub(1)
+        )
     }
 
     /// How many hunks are decided.

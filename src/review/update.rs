@@ -19,7 +19,10 @@ pub enum Effect {
 /// loop must do.
 pub fn update(state: &mut State, action: Action, now_ms: u64) -> Option<Effect> {
     state.now_ms = state.now_ms.max(now_ms);
-    state.flash = None;
+    // A message stays until the reviewer does something (a resize is not that).
+    if !matches!(action, Action::Resize { .. }) {
+        state.flash = None;
+    }
     let effect = if let Action::Resize { width, height } = action {
         state.viewport = (width, height);
         None
@@ -89,12 +92,7 @@ fn act(state: &mut State, action: Action) -> Option<Effect> {
         }
         Action::ToggleHelp => state.overlay = Some(Overlay::Help),
         Action::Finish => finish(state),
-        Action::Quit => {
-            if state.decided() == 0 {
-                return Some(Effect::Quit);
-            }
-            state.ask(PromptKind::ConfirmQuit);
-        }
+        Action::Quit => return Some(Effect::Quit),
         Action::Cancel => state.search = None,
         Action::Resize { .. }
         | Action::ForceQuit
@@ -107,11 +105,6 @@ fn act(state: &mut State, action: Action) -> Option<Effect> {
 
 fn prompt_input(state: &mut State, action: Action) -> Option<Effect> {
     let prompt = state.prompt.as_mut()?;
-    if prompt.kind == PromptKind::ConfirmQuit {
-        let quit = matches!(action, Action::Type { ch: 'y' | 'Y' });
-        state.prompt = None;
-        return quit.then_some(Effect::Quit);
-    }
     match action {
         Action::Type { ch } if !ch.is_control() => prompt.input.push(ch),
         Action::Backspace => {
@@ -175,7 +168,6 @@ fn submit(state: &mut State) {
             state.flash("comment added", false);
         }
         PromptKind::Search => start_search(state, prompt.input),
-        PromptKind::ConfirmQuit => {}
     }
 }
 

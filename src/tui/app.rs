@@ -1,7 +1,7 @@
 //! The event loop: draw, wait for an event, turn it into an action, run the reducer, repeat
 //! until it asks to quit or finish.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use crossterm::event::{self, Event, KeyEventKind, MouseEventKind};
 
@@ -9,15 +9,9 @@ use super::keymap::Keymap;
 use super::terminal::Screen;
 use super::view::{Ui, draw};
 use crate::error::{Error, Result};
-use crate::review::{Action, Effect, State, update};
-
-/// How the review ended.
-pub enum Ending {
-    /// The reviewer finished it (every hunk decided, summary confirmed).
-    Finished,
-    /// The reviewer quit, or the process was asked to stop.
-    Quit,
-}
+use crate::review::{Action, Effect, State};
+use crate::session::record::Ending;
+use crate::session::recorder::Recorder;
 
 /// Rows a mouse wheel notch scrolls.
 const WHEEL_ROWS: i32 = 3;
@@ -55,22 +49,21 @@ fn panic_for_tests(key: &event::KeyEvent) {
     }
 }
 
-/// Runs the review on the terminal until it is finished or quit; returns how it ended and
-/// the final state.
-pub fn run(mut state: State, mut ui: Ui) -> Result<(Ending, State)> {
-    let mut screen = Screen::enter()?;
-    let started = Instant::now();
-    let now = || started.elapsed().as_millis() as u64;
+/// Runs the review on the terminal until it is finished or quit, every action recorded by
+/// `recorder` before it is applied; returns how it ended and the final state.
+pub fn run(mut state: State, mut ui: Ui, recorder: &mut Recorder) -> Result<(Ending, State)> {
+    let mut screen = Screen::enter(
+        "review needs a terminal; for output to a file or a pipe use `check` or `show`",
+    )?;
     let io = |e: std::io::Error| Error::Internal(format!("terminal: {e}"));
     let size = screen.terminal.size().map_err(io)?;
-    update(
+    recorder.apply(
         &mut state,
         Action::Resize {
             width: size.width,
             height: size.height,
         },
-        now(),
-    );
+    )?;
     loop {
         screen
             .terminal
@@ -90,7 +83,7 @@ pub fn run(mut state: State, mut ui: Ui) -> Result<(Ending, State)> {
         while effect.is_none() {
             let ev = event::read().map_err(io)?;
             if let Some(action) = action_for(ev, &ui.keymap, &state) {
-                effect = update(&mut state, action, now());
+                effect = recorder.apply(&mut state, action)?;
             }
             if !event::poll(Duration::ZERO).map_err(io)? {
                 break;

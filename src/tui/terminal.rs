@@ -40,14 +40,11 @@ pub struct Screen {
 
 impl Screen {
     /// Enters raw mode and the alternate screen with mouse reporting, and installs the panic
-    /// hook and signal flags that restore it.
-    pub fn enter() -> Result<Screen> {
+    /// hook and signal flags that restore it. Without a terminal, fails with `no_terminal`.
+    pub fn enter(no_terminal: &str) -> Result<Screen> {
         use std::io::IsTerminal;
         if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
-            return Err(Error::Usage(
-                "review needs a terminal; for output to a file or a pipe use `check` or `show`"
-                    .into(),
-            ));
+            return Err(Error::Usage(no_terminal.into()));
         }
         let stop = Arc::new(AtomicBool::new(false));
         for signal in [signal_hook::consts::SIGTERM, signal_hook::consts::SIGHUP] {

@@ -4,7 +4,7 @@
 #![allow(dead_code)] // each test binary uses a different part of this module
 
 use countersign::cli::PolicyArgs;
-use countersign::commands::review::load;
+use countersign::commands::review::{Loaded, load};
 use countersign::config::Config;
 use countersign::render::highlight::load_theme;
 use countersign::review::{Action, Effect, State, update};
@@ -29,6 +29,13 @@ pub fn builtin() -> PolicyArgs {
 
 /// The demo change as a review on a `width` × `height` screen.
 pub fn demo_state(width: u16, height: u16) -> State {
+    let mut state = demo_loaded().state;
+    update(&mut state, Action::Resize { width, height }, 0);
+    state
+}
+
+/// The demo change loaded for review (no action applied yet).
+pub fn demo_loaded() -> Loaded {
     let dir = tempfile::tempdir().unwrap();
     let range = countersign::demo::write_repo(dir.path()).unwrap();
     let source = Source::GitRange {
@@ -36,7 +43,7 @@ pub fn demo_state(width: u16, height: u16) -> State {
         range: Some(range),
         context: 3,
     };
-    let (mut state, errors) = load(
+    let loaded = load(
         &source,
         None,
         &builtin(),
@@ -44,9 +51,120 @@ pub fn demo_state(width: u16, height: u16) -> State {
         20,
     )
     .unwrap();
-    assert!(errors.is_empty(), "{errors:?}");
-    update(&mut state, Action::Resize { width, height }, 0);
-    state
+    assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
+    loaded
+}
+
+/// A whole review of the demo, as a careful reviewer does it on a 120×40 screen: every hunk
+/// read to its end, risky ones justified, the wildcard IAM policy rejected, a comment on the
+/// first hunk, then finished. Returns the actions with their times (0.7 s apart); `state`
+/// ends finished.
+pub fn scripted_review(state: &mut State) -> Vec<(u64, Action)> {
+    let mut out = Vec::new();
+    let mut act = |state: &mut State, action: Action| {
+        let ms = state.now_ms + 700;
+        update(state, action, ms);
+        out.push((ms, action));
+    };
+    fn say(state: &mut State, text: &str, act: &mut dyn FnMut(&mut State, Action)) {
+        for ch in text.chars() {
+            act(state, Action::Type { ch });
+        }
+        act(state, Action::Submit);
+    }
+    act(
+        state,
+        Action::Resize {
+            width: 120,
+            height: 40,
+        },
+    );
+    act(state, Action::Comment);
+    say(state, "who owns this README section?", &mut act);
+    let mut rounds = 0;
+    while let Some(i) = state.decisions.iter().position(Option::is_none) {
+        rounds += 1;
+        assert!(rounds < 100, "the scripted review does not end");
+        if state.cursor != i {
+            act(state, Action::NextHunk);
+            continue;
+        }
+        for _ in 0..state.layout.rows.len() {
+            act(state, Action::Scroll { rows: 1 });
+        }
+        if state.files[state.hunks[i].file].path == "infra/iam.tf" {
+            act(state, Action::Reject);
+            say(state, "wildcard admin on the API role: scope it", &mut act);
+        } else {
+            act(state, Action::Approve);
+            if state.prompt.is_some() {
+                say(
+                    state,
+                    "accepted for the migration, removed by CHG-42",
+                    &mut act,
+                );
+            }
+        }
+    }
+    act(state, Action::Finish);
+    act(state, Action::Submit);
+    out
+}
+
+/// Writes the session log of `actions` applied to `start` (a loaded review), as recorded on
+/// 2026-11-24 from 10:15 UTC, finished; returns the session id.
+pub fn write_log(path: &std::path::Path, loaded: &Loaded, actions: &[(u64, Action)]) -> String {
+    use countersign::session::chain::seal;
+    use countersign::session::record::{Body, Ending, Record, Reopen, Start};
+    let wall = |ms: u64| {
+        let t = std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_795_515_300_000 + ms);
+        humantime::format_rfc3339_millis(t).to_string()
+    };
+    let id = "20261124-101500-demo".to_string();
+    let start = Start::for_review(
+        id.clone(),
+        wall(0),
+        &loaded.state,
+        Reopen::Range {
+            range: Some("main..feature".into()),
+            context: 3,
+            plan: None,
+        },
+        "git:main..feature".into(),
+        loaded.policy_bundle.clone(),
+        (120, 40),
+    );
+    let mut state = loaded.state.clone();
+    let mut bodies = vec![Body::Start(Box::new(start))];
+    for &(ms, action) in actions {
+        update(&mut state, action, ms);
+        bodies.push(Body::Action {
+            ms,
+            wall: wall(ms),
+            action,
+        });
+    }
+    let end_ms = actions.last().map_or(0, |a| a.0);
+    bodies.push(Body::End {
+        ms: end_ms,
+        wall: wall(end_ms),
+        ending: Ending::Finished,
+        verdict: Some(state.summary().verdict),
+    });
+    let mut text = String::new();
+    let mut prev = None;
+    for (i, body) in bodies.into_iter().enumerate() {
+        let (line, hash) = seal(&Record {
+            seq: i as u64 + 1,
+            body,
+            prev: prev.take(),
+        });
+        text.push_str(&line);
+        text.push('\n');
+        prev = Some(hash);
+    }
+    std::fs::write(path, text).unwrap();
+    id
 }
 
 /// Applies actions one after another, a second apart; returns the last effect.

@@ -50,12 +50,20 @@ pub fn title(state: &State, ui: &Ui, frame: &mut Frame, area: Rect) {
     };
     let file = &state.files[entry.file];
     let progress = &state.progress[state.cursor];
-    let status = match state.decisions[state.cursor].as_ref().map(|d| &d.decision) {
+    let mut status = match state.decisions[state.cursor].as_ref().map(|d| &d.decision) {
         Some(Decision::Rejected { .. }) => "✗ rejected".to_string(),
         Some(_) => "✓ approved".to_string(),
         None if progress.is_complete() => "seen, undecided".to_string(),
         None => format!("{} not yet seen", progress.unseen()),
     };
+    if let Some(earlier) = &state.superseded[state.cursor] {
+        let was = if earlier.decision.is_approval() {
+            "approved"
+        } else {
+            "rejected"
+        };
+        status = format!("⚠ changed since your decision (you {was} it) · {status}");
+    }
     let text = format!(
         "hunk {}/{} · {status} · {} · {}",
         entry.index + 1,

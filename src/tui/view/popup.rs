@@ -1,5 +1,5 @@
 //! What opens over the review: a prompt (reject reason, justification, comment, bulk reason,
-//! search, quit confirmation), the key help, and the summary before finishing.
+//! search), the key help, and the summary before finishing.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -87,27 +87,18 @@ pub fn prompt(state: &State, p: &Prompt, ui: &Ui, frame: &mut Frame) {
             )
         }
         PromptKind::Search => ("Search", "Find (case-insensitive):".to_string()),
-        PromptKind::ConfirmQuit => (
-            "Quit",
-            format!(
-                "Quit? Your {} decisions are not saved and will be lost. y quits, any other key stays.",
-                state.decided()
-            ),
-        ),
     };
     let mut lines = wrapped(&question, inner, ui.theme.heading());
-    if p.kind != PromptKind::ConfirmQuit {
-        let typed = format!("> {}▏", crate::render::sanitize::sanitize_str(&p.input));
-        lines.extend(wrapped(&typed, inner, ratatui::style::Style::new()));
-        if let Some(e) = &p.error {
-            lines.extend(wrapped(e, inner, ui.theme.warn()));
-        }
-        lines.extend(wrapped(
-            "Enter submits · Esc cancels",
-            inner,
-            ui.theme.dim(),
-        ));
+    let typed = format!("> {}▏", crate::render::sanitize::sanitize_str(&p.input));
+    lines.extend(wrapped(&typed, inner, ratatui::style::Style::new()));
+    if let Some(e) = &p.error {
+        lines.extend(wrapped(e, inner, ui.theme.warn()));
     }
+    lines.extend(wrapped(
+        "Enter submits · Esc cancels",
+        inner,
+        ui.theme.dim(),
+    ));
     boxed(frame, ui, title, width, lines);
 }
 

@@ -1,0 +1,36 @@
+//! `countersign replay ID|FILE`: a recorded review played back on the terminal, or printed as a
+//! transcript with `--headless`. A log whose hash chain does not check is refused (exit 1).
+
+use std::path::Path;
+
+use crate::cli::{Cli, ReplayArgs};
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::session::store::{Store, read_log};
+use crate::session::transcript::transcript;
+use crate::tui::player;
+
+/// Runs `replay`.
+pub fn run(args: &ReplayArgs, cli: &Cli) -> Result<bool> {
+    if !(args.speed.is_finite() && args.speed > 0.0) {
+        return Err(Error::Usage(format!(
+            "--speed {}: give a positive number (2 plays twice as fast)",
+            args.speed
+        )));
+    }
+    let store = Store::locate(cli.store.as_deref(), Path::new("."))?;
+    let path = store.find(&args.session)?;
+    let log = read_log(&path)?;
+    for w in &log.warnings {
+        eprintln!("countersign: warning: {}: {w}", path.display());
+    }
+    if args.headless {
+        print!("{}", transcript(&log));
+        return Ok(true);
+    }
+    let root = super::review::repo_root(Path::new("."));
+    let config = Config::load(cli.config.as_deref(), &root)?;
+    let ui = super::review::screen_for(cli, &config)?;
+    player::run(&log, ui, args.speed)?;
+    Ok(true)
+}
