@@ -361,3 +361,52 @@ fn decisions_on_screen_survive_sigkill_and_come_back_on_resume() {
         "{transcript}"
     );
 }
+
+/// Runs `countersign review` in a terminal made by Python's `pty` (whose end the test can
+/// close completely, as a closed terminal window does), closes it once the review is on
+/// screen, and says whether countersign exited within 10 seconds.
+const CLOSE_TERMINAL: &str = r#"
+import fcntl, os, pty, select, struct, sys, termios, time
+pid, fd = pty.fork()
+if pid == 0:
+    fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    os.execv(sys.argv[1], [sys.argv[1], "review", "main..feature"])
+seen, start = b"", time.time()
+while b"decided" not in seen and time.time() - start < 60:
+    if select.select([fd], [], [], 1)[0]:
+        seen += os.read(fd, 65536)
+time.sleep(0.5)
+os.close(fd)
+start = time.time()
+while time.time() - start < 10:
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done:
+        print("EXITED", status)
+        sys.exit(0)
+    time.sleep(0.1)
+print("STILL RUNNING")
+os.kill(pid, 9)
+"#;
+
+#[test]
+fn closing_the_terminal_ends_the_review() {
+    let repo = repo();
+    let out = std::process::Command::new("python3")
+        .args(["-c", CLOSE_TERMINAL, bin()])
+        .current_dir(repo.path())
+        .output();
+    let out = match out {
+        Ok(out) => out,
+        Err(e) if std::env::var_os("CI").is_none() => {
+            eprintln!("skipped: python3 is needed to close a terminal completely ({e})");
+            return;
+        }
+        Err(e) => panic!("python3 is needed (CI installs it): {e}"),
+    };
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.starts_with("EXITED"),
+        "{said}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -51,6 +51,7 @@ impl Screen {
             signal_hook::flag::register(signal, Arc::clone(&stop))
                 .map_err(|e| Error::Internal(format!("installing a signal handler: {e}")))?;
         }
+        watch(Arc::clone(&stop));
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             restore();
@@ -70,6 +71,28 @@ impl Screen {
         })?;
         Ok(Screen { terminal, stop })
     }
+}
+
+/// After SIGTERM or SIGHUP the event loop normally leaves by itself. When the terminal is gone
+/// (its other end closed), the terminal library can spin on end-of-file and never return to
+/// the loop; then, after a grace period, this restores what it can and exits (status 129).
+/// Everything decided is already in the session log.
+fn watch(stop: Arc<AtomicBool>) {
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::SeqCst) {
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        if ACTIVE.load(Ordering::SeqCst) {
+            restore();
+            // The terminal may be gone: a failed write must not panic.
+            let _ = writeln!(
+                io::stderr(),
+                "countersign: stopped by a signal; the session log has every decision"
+            );
+            std::process::exit(129);
+        }
+    });
 }
 
 impl Drop for Screen {
