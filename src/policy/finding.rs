@@ -1,7 +1,7 @@
 //! Findings: what a policy said, where in the change it applies, and whether the change
 //! introduced it. Pure data, shared by `check`, `show` and (later) the review screen.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::engine::{Rule, RuleKind};
@@ -9,7 +9,7 @@ use super::source_map::{SourceMap, Span, Step};
 use crate::model::HunkId;
 
 /// How serious a finding is (SPEC §4), ordered from least to most.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// Information only.
