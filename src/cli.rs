@@ -25,6 +25,12 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "NAME <EMAIL>")]
     pub reviewer: Option<String>,
 
+    /// The OpenSSH ed25519 private key that signs (a `.pub` path stands for the private key
+    /// beside it). Default: git's user.signingkey when it names an ssh key, else
+    /// `~/.ssh/id_ed25519`. For `keygen`: where to write the new key.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub key: Option<PathBuf>,
+
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
@@ -45,6 +51,9 @@ pub enum Command {
     /// Work with Rego policies.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Create an OpenSSH ed25519 key pair to sign reviews with (default `~/.ssh/id_ed25519`,
+    /// or --key FILE), and print its allowed_signers line.
+    Keygen(KeygenArgs),
 }
 
 /// Which policies run.
@@ -228,4 +237,16 @@ pub struct DemoArgs {
     /// a temporary one removed afterwards.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+}
+
+/// Arguments of `keygen`.
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// The key's comment. Default: the reviewer's email.
+    #[arg(long, value_name = "TEXT")]
+    pub comment: Option<String>,
+
+    /// Leave the private key unencrypted instead of asking for a passphrase.
+    #[arg(long)]
+    pub no_passphrase: bool,
 }

@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         Command::Policy(PolicyCommand::Test(args)) => commands::policy_test::run(args),
         Command::Review(args) => commands::review::run(args, &cli),
         Command::Demo(args) => commands::demo::run(args, &cli),
+        Command::Keygen(args) => commands::keygen::run(args, &cli).map(|()| true),
         Command::Check(args) => commands::check::run(args, cli.color).and_then(|v| match v {
             Verdict::Clean => Ok(true),
             Verdict::Failed => Ok(false),
