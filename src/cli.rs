@@ -27,7 +27,8 @@ pub struct Cli {
 
     /// The OpenSSH ed25519 private key that signs (a `.pub` path stands for the private key
     /// beside it). Default: git's user.signingkey when it names an ssh key, else
-    /// `~/.ssh/id_ed25519`. For `keygen`: where to write the new key.
+    /// `~/.ssh/id_ed25519`. A passphrase is asked on the terminal, or read from
+    /// COUNTERSIGN_KEY_PASSPHRASE when set. For `keygen`: where to write the new key.
     #[arg(long, global = true, value_name = "FILE")]
     pub key: Option<PathBuf>,
 
@@ -246,7 +247,8 @@ pub struct KeygenArgs {
     #[arg(long, value_name = "TEXT")]
     pub comment: Option<String>,
 
-    /// Leave the private key unencrypted instead of asking for a passphrase.
+    /// Leave the private key unencrypted instead of asking for a passphrase (which
+    /// COUNTERSIGN_KEY_PASSPHRASE gives, when set).
     #[arg(long)]
     pub no_passphrase: bool,
 }

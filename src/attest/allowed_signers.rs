@@ -4,10 +4,11 @@
 
 use std::path::Path;
 
-use chrono::{DateTime, Local, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use ssh_key::{Algorithm, PublicKey};
 
 use super::pattern::PatternList;
+use super::signer_options::Options;
 use super::sshsig::NAMESPACE;
 use crate::error::{Error, Result};
 
@@ -24,14 +25,8 @@ pub struct Entry {
     pub line: usize,
     /// Who may sign with the key: a pattern list such as `alice@example.com,*@ops.example.com`.
     pub principals: PatternList,
-    /// `cert-authority`: the key signs certificates, which countersign does not accept.
-    pub cert_authority: bool,
-    /// `namespaces="…"`: the only namespaces the key may sign in (any when absent).
-    pub namespaces: Option<PatternList>,
-    /// `valid-after="…"`: the key is valid from then on.
-    pub valid_after: Option<DateTime<Utc>>,
-    /// `valid-before="…"`: the key is valid until then.
-    pub valid_before: Option<DateTime<Utc>>,
+    /// Its options: namespaces, validity window, cert-authority.
+    pub options: Options,
     /// The public key.
     pub key: PublicKey,
 }
@@ -136,20 +131,25 @@ impl Entry {
     /// Why this line does not let its key sign in `namespace` at `at`, if it does not.
     fn refusal(&self, namespace: &str, at: DateTime<Utc>) -> Option<Refusal> {
         let line = self.line;
-        if self.cert_authority {
+        if self.options.cert_authority {
             return Some(Refusal::CertAuthorityUnsupported { line });
         }
-        if let Some(allowed) = self.namespaces.as_ref().filter(|n| !n.matches(namespace)) {
+        if let Some(allowed) = self
+            .options
+            .namespaces
+            .as_ref()
+            .filter(|n| !n.matches(namespace))
+        {
             return Some(Refusal::NamespaceNotAllowed {
                 line,
                 namespaces: allowed.as_str().into(),
                 namespace: namespace.into(),
             });
         }
-        if let Some(valid_after) = self.valid_after.filter(|t| at < *t) {
+        if let Some(valid_after) = self.options.valid_after.filter(|t| at < *t) {
             return Some(Refusal::NotYetValid { line, valid_after });
         }
-        if let Some(valid_before) = self.valid_before.filter(|t| at > *t) {
+        if let Some(valid_before) = self.options.valid_before.filter(|t| at > *t) {
             return Some(Refusal::Expired { line, valid_before });
         }
         None
@@ -161,15 +161,6 @@ pub fn line_for(principal: &str, key: &PublicKey) -> String {
     let bare = PublicKey::new(key.key_data().clone(), "");
     let key_text = bare.to_openssh().expect("a parsed key always encodes");
     format!("{principal} namespaces=\"{NAMESPACE}\" {key_text}")
-}
-
-/// The options of a line.
-#[derive(Default)]
-struct Options {
-    cert_authority: bool,
-    namespaces: Option<PatternList>,
-    valid_after: Option<DateTime<Utc>>,
-    valid_before: Option<DateTime<Utc>>,
 }
 
 /// Parses one non-blank, non-comment line.
@@ -186,7 +177,7 @@ fn parse_line(line: &str, number: usize) -> Result<Entry, String> {
     let has_options =
         first.contains(['=', ',']) || (!is_algorithm(first) && is_algorithm(next_word));
     let (options, key_text) = if has_options {
-        (parse_options(first)?, after)
+        (Options::parse(first)?, after)
     } else {
         (Options::default(), rest)
     };
@@ -199,10 +190,7 @@ fn parse_line(line: &str, number: usize) -> Result<Entry, String> {
     Ok(Entry {
         line: number,
         principals: PatternList::new(principals),
-        cert_authority: options.cert_authority,
-        namespaces: options.namespaces,
-        valid_after: options.valid_after,
-        valid_before: options.valid_before,
+        options,
         key,
     })
 }
@@ -225,108 +213,6 @@ fn next_field(text: &str) -> Result<(&str, &str), String> {
         return Err("unterminated quote".into());
     }
     Ok((text, ""))
-}
-
-/// Parses `option[,option…]`; option names are case-insensitive, values are double-quoted.
-fn parse_options(text: &str) -> Result<Options, String> {
-    let mut options = Options::default();
-    let mut rest = text;
-    loop {
-        let (name, value, after) = next_option(rest)?;
-        let name = name.to_ascii_lowercase();
-        match (name.as_str(), value) {
-            ("cert-authority", None) => options.cert_authority = true,
-            ("namespaces", Some(v)) => {
-                if options.namespaces.replace(PatternList::new(&v)).is_some() {
-                    return Err("more than one namespaces option".into());
-                }
-            }
-            ("valid-after" | "valid-before", Some(v)) => {
-                let time = parse_time(&v).ok_or_else(|| {
-                    format!("invalid {name} time \"{v}\": expected YYYYMMDD[HHMM[SS]][Z]")
-                })?;
-                let slot = if name == "valid-after" {
-                    &mut options.valid_after
-                } else {
-                    &mut options.valid_before
-                };
-                if slot.replace(time).is_some() {
-                    return Err(format!("more than one {name} option"));
-                }
-            }
-            _ => return Err(format!("unknown option \"{name}\"")),
-        }
-        match after.strip_prefix(',') {
-            Some("") => return Err("options end with a comma".into()),
-            Some(next) => rest = next,
-            None => break,
-        }
-    }
-    if let (Some(after), Some(before)) = (options.valid_after, options.valid_before)
-        && before <= after
-    {
-        return Err("valid-before is not later than valid-after".into());
-    }
-    Ok(options)
-}
-
-/// Splits `name[="value"]` off the front of an options list.
-fn next_option(text: &str) -> Result<(&str, Option<String>, &str), String> {
-    let end = text.find(['=', ',']).unwrap_or(text.len());
-    let name = &text[..end];
-    if name.is_empty() {
-        return Err("empty option".into());
-    }
-    let Some(quoted) = text[end..].strip_prefix('=') else {
-        return Ok((name, None, &text[end..]));
-    };
-    let Some(body) = quoted.strip_prefix('"') else {
-        return Err(format!("the value of {name} must be in double quotes"));
-    };
-    let mut value = String::new();
-    let mut chars = body.char_indices();
-    while let Some((i, c)) = chars.next() {
-        match c {
-            '"' => return Ok((name, Some(value), &body[i + 1..])),
-            '\\' if body[i + 1..].starts_with('"') => {
-                value.push('"');
-                chars.next();
-            }
-            _ => value.push(c),
-        }
-    }
-    Err(format!("the value of {name} has no closing quote"))
-}
-
-/// `YYYYMMDD[Z]` or `YYYYMMDDHHMM[SS][Z]`: in UTC with the `Z`, else in the local time zone.
-fn parse_time(text: &str) -> Option<DateTime<Utc>> {
-    let (digits, utc) = match text.strip_suffix('Z') {
-        Some(d) => (d, true),
-        None => (text, false),
-    };
-    if ![8, 12, 14].contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let number = |from: usize, to: usize| digits[from..to].parse::<u32>().ok();
-    let date = NaiveDate::from_ymd_opt(
-        i32::try_from(number(0, 4)?).ok()?,
-        number(4, 6)?,
-        number(6, 8)?,
-    )?;
-    let (hour, minute, second) = match digits.len() {
-        8 => (0, 0, 0),
-        12 => (number(8, 10)?, number(10, 12)?, 0),
-        _ => (number(8, 10)?, number(10, 12)?, number(12, 14)?),
-    };
-    let naive = date.and_hms_opt(hour, minute, second)?;
-    if utc {
-        Some(naive.and_utc())
-    } else {
-        Local
-            .from_local_datetime(&naive)
-            .earliest()
-            .map(|t| t.with_timezone(&Utc))
-    }
 }
 
 #[cfg(test)]
@@ -462,30 +348,6 @@ mod tests {
     }
 
     #[test]
-    fn times_without_z_are_local() {
-        let local = Local
-            .with_ymd_and_hms(2024, 3, 10, 8, 30, 15)
-            .earliest()
-            .unwrap()
-            .with_timezone(&Utc);
-        assert_eq!(parse_time("20240310083015"), Some(local));
-        assert_eq!(
-            parse_time("202403100830Z"),
-            Some(Utc.with_ymd_and_hms(2024, 3, 10, 8, 30, 0).unwrap())
-        );
-        for bad in [
-            "2024031",
-            "20241301Z",
-            "2024-03-10",
-            "20240310z",
-            "202403100860Z",
-            "",
-        ] {
-            assert_eq!(parse_time(bad), None, "{bad}");
-        }
-    }
-
-    #[test]
     fn errors_name_the_file_and_line() {
         let k = text(1);
         for (line, message) in [
@@ -552,7 +414,7 @@ mod tests {
         .unwrap();
         let entries = file.principals_for(&key(1), "x \"y\"", now()).unwrap();
         assert_eq!(
-            entries[0].namespaces.as_ref().unwrap().as_str(),
+            entries[0].options.namespaces.as_ref().unwrap().as_str(),
             "x \"y\", countersign"
         );
     }

@@ -14,6 +14,7 @@ pub mod new_key;
 pub mod pattern;
 pub mod predicate;
 pub mod sign;
+pub mod signer_options;
 pub mod signing_key;
 pub mod sshsig;
 pub mod statement;
