@@ -29,6 +29,12 @@ pub struct Cli {
     /// else `$XDG_DATA_HOME/countersign/sessions/`.
     #[arg(long, global = true, value_name = "DIR")]
     pub store: Option<PathBuf>,
+    /// The OpenSSH ed25519 private key that signs (a `.pub` path stands for the private key
+    /// beside it). Default: git's user.signingkey when it names an ssh key, else
+    /// `~/.ssh/id_ed25519`. A passphrase is asked on the terminal, or read from
+    /// COUNTERSIGN_KEY_PASSPHRASE when set. For `keygen`: where to write the new key.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub key: Option<PathBuf>,
 
     /// What to do.
     #[command(subcommand)]
@@ -50,6 +56,9 @@ pub enum Command {
     /// Work with Rego policies.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// Create an OpenSSH ed25519 key pair to sign reviews with (default `~/.ssh/id_ed25519`,
+    /// or --key FILE), and print its allowed_signers line.
+    Keygen(KeygenArgs),
     /// Replay a recorded review: the same screens at the recorded pace, or a transcript.
     Replay(ReplayArgs),
     /// List recorded reviews: id, start, source, reviewer, progress, verdict, duration.
@@ -276,4 +285,17 @@ pub struct DemoArgs {
     /// a temporary one removed afterwards.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
+}
+
+/// Arguments of `keygen`.
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// The key's comment. Default: the reviewer's email.
+    #[arg(long, value_name = "TEXT")]
+    pub comment: Option<String>,
+
+    /// Leave the private key unencrypted instead of asking for a passphrase (which
+    /// COUNTERSIGN_KEY_PASSPHRASE gives, when set).
+    #[arg(long)]
+    pub no_passphrase: bool,
 }

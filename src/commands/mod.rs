@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod demo;
+pub mod keygen;
 pub mod output;
 pub mod policy_test;
 pub mod replay;

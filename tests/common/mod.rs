@@ -176,6 +176,20 @@ pub fn git_cli() -> Option<PathBuf> {
     None
 }
 
+/// Whether an outside program a cross-check needs is there: `probe` must run and succeed.
+/// Under CI it must be (`.ci/run` installs it); elsewhere the check is skipped with a message.
+pub fn outside_program(what: &str, probe: &mut Command) -> bool {
+    if probe.output().is_ok_and(|o| o.status.success()) {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI is set but {what} is missing: .ci/run must install it"
+    );
+    eprintln!("skipping a cross-check: {what} is not installed");
+    false
+}
+
 /// Runs `git ARGS` in `dir` and returns stdout.
 pub fn git(dir: &Path, args: &[&str]) -> Vec<u8> {
     let out = Command::new("git")
