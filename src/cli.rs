@@ -63,6 +63,58 @@ pub enum Command {
     Replay(ReplayArgs),
     /// List recorded reviews: id, start, source, reviewer, progress, verdict, duration.
     Sessions(SessionsArgs),
+    /// The CI gate: check the change against signed review attestations (every hunk approved
+    /// by an allowed reviewer, risks justified). Exit 0 verified, 1 not.
+    Verify(VerifyArgs),
+    /// Sign a finished review (when no key was at hand as it finished): writes its
+    /// attestation, and for a git range adds it to the head commit's notes.
+    Attest(AttestArgs),
+}
+
+/// Arguments of `verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The change as it is now.
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    /// An attestation file (one DSSE envelope per line).
+    #[arg(long, value_name = "FILE", required_unless_present = "from_notes")]
+    pub attestation: Option<PathBuf>,
+
+    /// Read the attestations from the git note on the head commit (refs/notes/countersign).
+    #[arg(long, conflicts_with = "attestation")]
+    pub from_notes: bool,
+
+    /// Who may sign, in git's allowed_signers format. Default: git config
+    /// gpg.ssh.allowedSignersFile.
+    #[arg(long, value_name = "FILE")]
+    pub allowed_signers: Option<PathBuf>,
+
+    /// Distinct allowed reviewers each hunk with a critical finding needs.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub require: usize,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+
+    /// The policies in force now: every introduced high or critical finding they raise must
+    /// be justified.
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+/// Arguments of `attest`.
+#[derive(Debug, Args)]
+pub struct AttestArgs {
+    /// A finished session: its id (or a unique prefix) in the store, or its log file.
+    #[arg(value_name = "ID|FILE")]
+    pub session: String,
+
+    /// Also write the attestation to this file.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// Arguments of `replay`.
@@ -276,6 +328,11 @@ pub struct ReviewArgs {
     /// Decisions carry over to unchanged hunks; changed hunks must be decided again.
     #[arg(long, value_name = "ID", num_args = 0..=1, conflicts_with_all = ["range", "patch", "plan"])]
     pub resume: Option<Option<String>>,
+
+    /// Also write the signed attestation of the finished review to this file (it is always
+    /// kept beside the session log, and for a git range added to the head commit's notes).
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 /// Arguments of `demo`.

@@ -23,6 +23,8 @@ fn main() -> ExitCode {
         Command::Demo(args) => commands::demo::run(args, &cli),
         Command::Replay(args) => commands::replay::run(args, &cli),
         Command::Sessions(args) => commands::sessions::run(args, &cli),
+        Command::Verify(args) => commands::verify::run(args, &cli),
+        Command::Attest(args) => commands::attest::run(args, &cli).map(|_| true),
         Command::Keygen(args) => commands::keygen::run(args, &cli).map(|()| true),
         Command::Check(args) => commands::check::run(args, cli.color).and_then(|v| match v {
             Verdict::Clean => Ok(true),

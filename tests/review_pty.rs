@@ -410,3 +410,60 @@ fn closing_the_terminal_ends_the_review() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn a_finished_review_is_signed_and_passes_the_gate() {
+    let repo = repo();
+    let key = repo.path().join("reviewer-key");
+    let keygen = std::process::Command::new(bin())
+        .args(["--key", key.to_str().unwrap(), "keygen", "--no-passphrase"])
+        .output()
+        .unwrap();
+    assert!(keygen.status.success());
+    let public = std::fs::read_to_string(key.with_extension("pub")).unwrap();
+    let signers = repo.path().join("allowed_signers");
+    std::fs::write(
+        &signers,
+        format!("ada@example.com namespaces=\"countersign\" {public}"),
+    )
+    .unwrap();
+    let script = format!(
+        "'{}' --key reviewer-key --reviewer 'Ada <ada@example.com>' review main..feature --out review.att; echo EXIT=$?",
+        bin()
+    );
+    let mut s = Session::start(repo.path(), &script, &[]);
+    decide_two(&mut s);
+    s.keys("a");
+    s.wait_for("every hunk is decided");
+    s.keys("S");
+    s.wait_for("verdict: approved");
+    s.keys("\r");
+    let (text, _) = s.finish();
+    assert!(text.contains("attestation signed"), "{text}");
+    assert!(text.contains("EXIT=0"), "{text}");
+    // From the file and from the head commit's notes.
+    for from in [&["--attestation", "review.att"][..], &["--from-notes"]] {
+        let mut args = vec![
+            "verify",
+            "main..feature",
+            "--allowed-signers",
+            "allowed_signers",
+        ];
+        args.extend(from);
+        let out = std::process::Command::new(bin())
+            .args(&args)
+            .current_dir(repo.path())
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{said}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            said.contains("verified: all 3 hunks approved by ada@example.com"),
+            "{said}"
+        );
+    }
+}

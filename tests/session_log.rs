@@ -26,7 +26,7 @@ fn text(bytes: &[u8]) -> String {
 fn store_with_review(dir: &Path) -> PathBuf {
     let loaded = demo_loaded();
     let mut state = loaded.state.clone();
-    let actions = scripted_review(&mut state);
+    let actions = scripted_review(&mut state, "infra/iam.tf");
     let store = dir.join("store");
     std::fs::create_dir_all(&store).unwrap();
     let path = store.join("20261124-101500-demo.jsonl");
@@ -43,7 +43,7 @@ fn headless_replay_prints_every_decision_with_its_justification() {
     let transcript = text(&out.stdout);
     for needle in [
         "approved, justified: accepted for the migration, removed by CHG-42",
-        "rejected: wildcard admin on the API role: scope it",
+        "rejected: infra/iam.tf: scope it down first",
         "comment: who owns this README section?",
         "12 of 12 hunks decided · finished: changes requested",
     ] {

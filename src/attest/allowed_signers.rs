@@ -96,6 +96,14 @@ impl AllowedSigners {
         Ok(AllowedSigners { entries })
     }
 
+    /// The key listed with the OpenSSH fingerprint `fingerprint` (`SHA256:…`), if any.
+    pub fn key_with_fingerprint(&self, fingerprint: &str) -> Option<&PublicKey> {
+        self.entries
+            .iter()
+            .map(|e| &e.key)
+            .find(|k| k.fingerprint(ssh_key::HashAlg::Sha256).to_string() == fingerprint)
+    }
+
     /// The lines that let `key` sign in `namespace` at time `at`, in file order (like
     /// `ssh-keygen -Y find-principals`, with the namespace also checked); when there is none,
     /// why, from the first line that lists the key.

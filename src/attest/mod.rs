@@ -9,10 +9,13 @@
 
 pub mod allowed_signers;
 pub mod dsse;
+pub mod gate;
 pub mod key_location;
 pub mod new_key;
+pub mod notes;
 pub mod pattern;
 pub mod predicate;
+pub mod review_statement;
 pub mod sign;
 pub mod signer_options;
 pub mod signing_key;

@@ -34,9 +34,13 @@ pub fn run(args: &DemoArgs, cli: &Cli) -> Result<bool> {
         all_namespaces: false,
         policy_timeout: 5.0,
     };
-    let store = crate::session::store::Store::locate(cli.store.as_deref(), &dir)?;
-    let lasting = args.dir.is_some() || cli.store.is_some();
-    let outcome = super::review::review(&source, None, &policy, &dir, cli, store, lasting);
+    let run = super::review::Run {
+        cli,
+        store: crate::session::store::Store::locate(cli.store.as_deref(), &dir)?,
+        lasting: args.dir.is_some() || cli.store.is_some(),
+        out: None,
+    };
+    let outcome = super::review::review(&source, None, &policy, &dir, run);
     if args.dir.is_some() {
         eprintln!("the demo repository is kept in {}", dir.display());
     }

@@ -1,5 +1,6 @@
 //! One file per subcommand: thin adapters from parsed arguments to library calls.
 
+pub mod attest;
 pub mod check;
 pub mod demo;
 pub mod keygen;
@@ -9,6 +10,7 @@ pub mod replay;
 pub mod review;
 pub mod sessions;
 pub mod show;
+pub mod verify;
 
 use crate::cli::SourceArgs;
 use crate::source::Source;

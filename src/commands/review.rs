@@ -24,21 +24,38 @@ use crate::tui::keymap::Keymap;
 use crate::tui::theme::UiTheme;
 use crate::tui::view::Ui;
 
+/// What surrounds a review: the global options, where the session is recorded, and what
+/// happens to the finished review.
+pub struct Run<'a> {
+    /// The command line.
+    pub cli: &'a Cli,
+    /// The session store.
+    pub store: Store,
+    /// False when the store goes away afterwards (the demo's temporary repository): the
+    /// review is then neither offered for resuming nor signed.
+    pub lasting: bool,
+    /// Where to write the signed attestation as well (`--out`).
+    pub out: Option<&'a Path>,
+}
+
 /// Runs `review`; `Ok(false)` when the finished review requests changes (exit 1).
 pub fn run(args: &ReviewArgs, cli: &Cli) -> Result<bool> {
     let root = repo_root(Path::new("."));
-    let store = Store::locate(cli.store.as_deref(), Path::new("."))?;
+    let run = Run {
+        cli,
+        store: Store::locate(cli.store.as_deref(), Path::new("."))?,
+        lasting: true,
+        out: args.out.as_deref(),
+    };
     if let Some(id) = &args.resume {
-        return resume(id.as_deref(), &args.policy, &root, cli, store);
+        return resume(id.as_deref(), &args.policy, &root, run);
     }
     review(
         &args.source.source(),
         args.source.linked_plan(),
         &args.policy,
         &root,
-        cli,
-        store,
-        true,
+        run,
     )
 }
 
@@ -135,17 +152,15 @@ pub(crate) fn screen_for(cli: &Cli, config: &Config) -> Result<Ui> {
 }
 
 /// Reviews the change `source` names (with a `linked_plan`'s findings placed on it), with the
-/// settings found at `root`, recording the session in `store`. `lasting` is false when the
-/// store goes away afterwards (the demo's temporary repository).
+/// settings found at `root`.
 pub fn review(
     source: &Source,
     linked_plan: Option<&Path>,
     policy: &PolicyArgs,
     root: &Path,
-    cli: &Cli,
-    store: Store,
-    lasting: bool,
+    run: Run,
 ) -> Result<bool> {
+    let cli = run.cli;
     let config = Config::load(cli.config.as_deref(), root)?;
     let ui = screen_for(cli, &config)?;
     let loaded = load(
@@ -157,12 +172,12 @@ pub fn review(
     )?;
     let reopen = reopen_of(source, linked_plan);
     let source_key = source_key(&reopen, &loaded.state.change.source);
-    if let Some(entry) = store.resumable(&source_key)?
+    if let Some(entry) = run.store.resumable(&source_key)?
         && offer_resume(&entry)?
     {
-        let path = store.log_path(&entry.id);
+        let path = run.store.log_path(&entry.id);
         let log = read_log(&path)?;
-        return resume_log(&path, &log, Some(loaded), store, ui, lasting);
+        return resume_log(&path, &log, Some(loaded), ui, run);
     }
     let size = crossterm::terminal::size().unwrap_or((80, 24));
     let state = loaded.state;
@@ -175,19 +190,14 @@ pub fn review(
         loaded.policy_bundle,
         size,
     );
-    let recorder = Recorder::start(store, start, &state)?;
-    play(state, ui, recorder, &loaded.errors, lasting)
+    let recorder = Recorder::start(run.store.clone(), start, &state)?;
+    play(state, ui, recorder, &loaded.errors, &run)
 }
 
 /// `review --resume [ID]`: continues the session `id` names, else the newest unfinished one,
 /// on its source as it is now.
-fn resume(
-    id: Option<&str>,
-    policy: &PolicyArgs,
-    root: &Path,
-    cli: &Cli,
-    store: Store,
-) -> Result<bool> {
+fn resume(id: Option<&str>, policy: &PolicyArgs, root: &Path, run: Run) -> Result<bool> {
+    let (cli, store) = (run.cli, &run.store);
     let path = match id {
         Some(id) => store.find(id)?,
         None => {
@@ -219,19 +229,12 @@ fn resume(
         )?),
         None => None,
     };
-    resume_log(&path, &log, loaded, store, ui, true)
+    resume_log(&path, &log, loaded, ui, run)
 }
 
 /// Continues `log` (read from `path`) on the change `now` (as loaded now; `None`: a source
 /// that cannot be read again, so the recorded change).
-fn resume_log(
-    path: &Path,
-    log: &Log,
-    now: Option<Loaded>,
-    store: Store,
-    ui: Ui,
-    lasting: bool,
-) -> Result<bool> {
+fn resume_log(path: &Path, log: &Log, now: Option<Loaded>, ui: Ui, run: Run) -> Result<bool> {
     for w in &log.warnings {
         eprintln!("countersign: warning: {}: {w}", path.display());
     }
@@ -266,8 +269,8 @@ fn resume_log(
         policy_bundle,
         snapshot,
     };
-    let recorder = Recorder::resume(store, path, log, resume, &mut state)?;
-    play(state, ui, recorder, &errors, lasting)
+    let recorder = Recorder::resume(run.store.clone(), path, log, resume, &mut state)?;
+    play(state, ui, recorder, &errors, &run)
 }
 
 /// Asks on the terminal whether to resume `entry`; false when there is no terminal to ask on.
@@ -289,13 +292,14 @@ fn offer_resume(entry: &Entry) -> Result<bool> {
     Ok(!answer.trim().to_ascii_lowercase().starts_with('n'))
 }
 
-/// Runs the review screen with every action recorded, then records and prints the outcome.
+/// Runs the review screen with every action recorded, then records and prints the outcome,
+/// and signs a finished review.
 fn play(
     state: State,
     ui: Ui,
     mut recorder: Recorder,
     errors: &[EvalError],
-    lasting: bool,
+    run: &Run,
 ) -> Result<bool> {
     let (ending, state) = app::run(state, ui, &mut recorder)?;
     recorder.end(&state, ending)?;
@@ -305,7 +309,11 @@ fn play(
             e.location, e.message, e.input
         );
     }
-    let ok = report(ending, &state, recorder.id(), lasting);
+    let ok = report(ending, &state, recorder.id(), run.lasting);
+    if ending == Ending::Finished && run.lasting {
+        let range = matches!(state.change.source, SourceInfo::GitRange { .. });
+        super::attest::sign_finished(recorder.path(), recorder.id(), run.cli, run.out, range)?;
+    }
     Ok(ok)
 }
 

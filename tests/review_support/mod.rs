@@ -55,11 +55,11 @@ pub fn demo_loaded() -> Loaded {
     loaded
 }
 
-/// A whole review of the demo, as a careful reviewer does it on a 120×40 screen: every hunk
-/// read to its end, risky ones justified, the wildcard IAM policy rejected, a comment on the
-/// first hunk, then finished. Returns the actions with their times (0.7 s apart); `state`
-/// ends finished.
-pub fn scripted_review(state: &mut State) -> Vec<(u64, Action)> {
+/// A whole review as a careful reviewer does it on a 120×40 screen: every hunk read to its
+/// end, risky ones justified, the hunks of the file `reject` rejected, a comment on the first
+/// hunk, then finished. Returns the actions with their times (0.7 s apart); `state` ends
+/// finished.
+pub fn scripted_review(state: &mut State, reject: &str) -> Vec<(u64, Action)> {
     let mut out = Vec::new();
     let mut act = |state: &mut State, action: Action| {
         let ms = state.now_ms + 700;
@@ -92,9 +92,9 @@ pub fn scripted_review(state: &mut State) -> Vec<(u64, Action)> {
         for _ in 0..state.layout.rows.len() {
             act(state, Action::Scroll { rows: 1 });
         }
-        if state.files[state.hunks[i].file].path == "infra/iam.tf" {
+        if state.files[state.hunks[i].file].path == reject {
             act(state, Action::Reject);
-            say(state, "wildcard admin on the API role: scope it", &mut act);
+            say(state, &format!("{reject}: scope it down first"), &mut act);
         } else {
             act(state, Action::Approve);
             if state.prompt.is_some() {
