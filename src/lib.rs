@@ -4,6 +4,7 @@
 //! calls into it. Data flows one way: a [`source`] loads a change into the pure [`model`],
 //! and [`render`] turns the model into text for the terminal or JSON for scripts.
 
+pub mod authorship;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -23,13 +23,14 @@ fn main() -> ExitCode {
         Command::Demo(args) => commands::demo::run(args, &cli),
         Command::Replay(args) => commands::replay::run(args, &cli),
         Command::Sessions(args) => commands::sessions::run(args, &cli),
-        Command::Check(args) => commands::check::run(args, cli.color).and_then(|v| match v {
-            Verdict::Clean => Ok(true),
-            Verdict::Failed => Ok(false),
-            Verdict::Errors => Err(countersign::Error::Usage(
-                "policy or input errors (listed above)".into(),
-            )),
-        }),
+        Command::Check(args) => commands::check::run(args, cli.color, cli.config.as_deref())
+            .and_then(|v| match v {
+                Verdict::Clean => Ok(true),
+                Verdict::Failed => Ok(false),
+                Verdict::Errors => Err(countersign::Error::Usage(
+                    "policy or input errors (listed above)".into(),
+                )),
+            }),
     });
     match result {
         Ok(Ok(true)) => ExitCode::SUCCESS,

@@ -5,7 +5,7 @@
 
 use countersign::cli::PolicyArgs;
 use countersign::commands::review::{Loaded, load};
-use countersign::config::Config;
+use countersign::config::{AuthorshipConfig, Config};
 use countersign::render::highlight::load_theme;
 use countersign::review::{Action, Effect, State, update};
 use countersign::source::Source;
@@ -49,6 +49,7 @@ pub fn demo_loaded() -> Loaded {
         &builtin(),
         "Ada Reviewer <ada@example.com>".into(),
         20,
+        &AuthorshipConfig::default(),
     )
     .unwrap();
     assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
