@@ -54,6 +54,59 @@ pub enum Command {
     Replay(ReplayArgs),
     /// List recorded reviews: id, start, source, reviewer, progress, verdict, duration.
     Sessions(SessionsArgs),
+    /// AI-change signals from recorded reviews (hunks reviewed per week by AI and human
+    /// authors, rejection rates, findings, time to decision, rubber stamps), or with
+    /// `--history` from git history alone (changes per week, rollback rates, time to
+    /// remediate).
+    Stats(StatsArgs),
+    /// Print a shell completion script to standard output.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) of countersign or of one of its subcommands, or write every
+    /// page to a directory.
+    Man(ManArgs),
+}
+
+/// Arguments of `man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print (`stats`, `policy test`). Default: countersign(1).
+    #[arg(value_name = "SUBCOMMAND")]
+    pub subcommand: Vec<String>,
+
+    /// Write countersign.1 and a page for every subcommand into DIR instead.
+    #[arg(long, value_name = "DIR", conflicts_with = "subcommand")]
+    pub dir: Option<PathBuf>,
+}
+
+/// Arguments of `stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Only reviews started (or, with --history, commits made) since this long ago (`30d`,
+    /// `12w`) or this date (`2026-01-31`). Default: everything.
+    #[arg(long, value_name = "AGE|DATE")]
+    pub since: Option<String>,
+
+    /// Read git history instead of recorded reviews: infrastructure changes per week by AI
+    /// and human authors, how often each is rolled back, and how soon.
+    #[arg(long)]
+    pub history: bool,
+
+    /// With --history: the commits to read (`A..B`: reachable from B but not A; `REV`: the
+    /// history of REV). Default: the history of HEAD.
+    #[arg(value_name = "RANGE", requires = "history")]
+    pub range: Option<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+/// Arguments of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Arguments of `replay`.

@@ -18,6 +18,7 @@ pub mod render;
 pub mod review;
 pub mod session;
 pub mod source;
+pub mod stats;
 pub mod synth;
 pub mod tui;
 

@@ -23,6 +23,9 @@ fn main() -> ExitCode {
         Command::Demo(args) => commands::demo::run(args, &cli),
         Command::Replay(args) => commands::replay::run(args, &cli),
         Command::Sessions(args) => commands::sessions::run(args, &cli),
+        Command::Stats(args) => commands::stats::run(args, &cli),
+        Command::Completions(args) => commands::completions::run(args),
+        Command::Man(args) => commands::man::run(args),
         Command::Check(args) => commands::check::run(args, cli.color, cli.config.as_deref())
             .and_then(|v| match v {
                 Verdict::Clean => Ok(true),

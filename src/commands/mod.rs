@@ -1,13 +1,16 @@
 //! One file per subcommand: thin adapters from parsed arguments to library calls.
 
 pub mod check;
+pub mod completions;
 pub mod demo;
+pub mod man;
 pub mod output;
 pub mod policy_test;
 pub mod replay;
 pub mod review;
 pub mod sessions;
 pub mod show;
+pub mod stats;
 
 use crate::cli::SourceArgs;
 use crate::source::Source;
