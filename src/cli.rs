@@ -232,6 +232,10 @@ pub struct PolicyTestArgs {
     #[arg(long)]
     pub coverage: bool,
 
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+
     /// Leave out the built-in pack.
     #[arg(long)]
     pub no_builtin: bool,
