@@ -67,8 +67,7 @@ impl FileKind {
         }
         let text = content.unwrap_or("");
         if text.contains("AWSTemplateFormatVersion")
-            || text.contains("Type: AWS::")
-            || text.contains("\"Type\": \"AWS::")
+            || (text.contains("Resources") && text.contains("AWS::"))
         {
             return FileKind::CloudFormation;
         }
@@ -113,7 +112,7 @@ mod tests {
             ("stack.yaml", Some(cfn), FileKind::CloudFormation),
             (
                 "stack.json",
-                Some("{\"Resources\": {\"B\": {\"Type\": \"AWS::S3::Bucket\"}}}"),
+                Some("{\"Resources\":{\"B\":{\"Type\":\"AWS::S3::Bucket\"}}}"),
                 FileKind::CloudFormation,
             ),
             (

@@ -186,23 +186,22 @@ fn significant(line: &str) -> bool {
     line.chars().any(char::is_alphanumeric)
 }
 
-/// How `commits[i]` was rolled back, if it was: the earliest of a revert by a later commit,
+/// How `commits[i]` was rolled back, if it was (`reverts`: every commit that reverts another,
+/// by index, with the id it names): the earliest of a revert by a later commit,
 /// and the later commit within `window_s` that brings the removals of its significant added
 /// infrastructure lines (same file, same text) to at least half of them.
 fn rollback_of(
     commits: &[HistoryCommit],
+    reverts: &[(usize, &str)],
     i: usize,
     window_s: i64,
 ) -> Option<(usize, RollbackKind)> {
     let c = &commits[i];
     let later = || commits.iter().enumerate().skip(i + 1);
-    let revert = later()
-        .find(|(_, r)| {
-            r.reverts
-                .as_ref()
-                .is_some_and(|id| c.id.starts_with(id.as_str()))
-        })
-        .map(|(j, _)| (j, RollbackKind::Revert));
+    let revert = reverts
+        .iter()
+        .find(|&&(j, id)| j > i && c.id.starts_with(id))
+        .map(|&(j, _)| (j, RollbackKind::Revert));
     let mut left: HashMap<(&str, &str), usize> = HashMap::new();
     let mut total = 0;
     for f in c.files.iter().filter(|f| f.kind.is_infrastructure()) {
@@ -245,6 +244,11 @@ pub fn history_stats(commits: &[HistoryCommit], range: &str, window_days: u32) -
     let mut weeks: BTreeMap<String, (Volume, Volume)> = BTreeMap::new();
     let mut totals = (Volume::empty(), Volume::empty());
     let mut rollbacks = Vec::new();
+    let reverts: Vec<(usize, &str)> = commits
+        .iter()
+        .enumerate()
+        .filter_map(|(j, r)| Some((j, r.reverts.as_deref()?)))
+        .collect();
     for (i, c) in commits.iter().enumerate() {
         let week = weeks
             .entry(iso_week(c.time))
@@ -259,7 +263,7 @@ pub fn history_stats(commits: &[HistoryCommit], range: &str, window_days: u32) -
         if !is_infrastructure(c) {
             continue;
         }
-        if let Some((j, kind)) = rollback_of(commits, i, window_s) {
+        if let Some((j, kind)) = rollback_of(commits, &reverts, i, window_s) {
             rollbacks.push(Rollback {
                 commit: c.id.clone(),
                 ai: c.ai,
