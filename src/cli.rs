@@ -124,6 +124,11 @@ pub struct ReplayArgs {
     /// the screens.
     #[arg(long)]
     pub headless: bool,
+
+    /// With --headless: the transcript as text, or the session (every hunk with its
+    /// authorship, findings, decision and comments) as JSON.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text, requires = "headless")]
+    pub format: ListFormat,
 }
 
 /// Arguments of `sessions`.
