@@ -231,4 +231,16 @@ fn a_range_of_one_kind_of_author_is_all_or_nothing() {
     .unwrap();
     assert_eq!(report["summary"]["ai_hunks"], 0, "{report:#}");
     assert_eq!(report["hunks"].as_array().unwrap().len(), 1);
+    // A patch carries no authorship, even inside a repository of agent commits.
+    r.write(
+        "agent.diff",
+        "diff --git a/x.tf b/x.tf\nnew file mode 100644\n--- /dev/null\n+++ b/x.tf\n@@ -0,0 +1 @@\n+variable \"x\" {}\n",
+    );
+    let report: Value = serde_json::from_slice(
+        &r.countersign(&["check", "--patch", "agent.diff", "--format", "json"])
+            .stdout,
+    )
+    .unwrap();
+    assert_eq!(report["hunks"].as_array().unwrap().len(), 1, "{report:#}");
+    assert_eq!(report["hunks"][0]["ai_authored"], false);
 }
