@@ -16,8 +16,8 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "NAME|FILE")]
     pub theme: Option<String>,
 
-    /// Settings file (key bindings, theme, minimum justification). Default: `.countersign.toml`
-    /// at the repository root.
+    /// Settings file (key bindings, theme, minimum justification, coding agents, stats
+    /// thresholds). Default: `.countersign.toml` at the repository root.
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
