@@ -33,6 +33,7 @@ fn options() -> Options {
         reviewer: "bench <bench@example.com>".into(),
         source: "bench".into(),
         min_justification: 20,
+        ai_hunks: Vec::new(),
     }
 }
 

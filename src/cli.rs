@@ -16,8 +16,8 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "NAME|FILE")]
     pub theme: Option<String>,
 
-    /// Settings file (key bindings, theme, minimum justification). Default: `.countersign.toml`
-    /// at the repository root.
+    /// Settings file (key bindings, theme, minimum justification, coding agents, stats
+    /// thresholds). Default: `.countersign.toml` at the repository root.
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
@@ -69,6 +69,59 @@ pub enum Command {
     /// Sign a finished review (when no key was at hand as it finished): writes its
     /// attestation, and for a git range adds it to the head commit's notes.
     Attest(AttestArgs),
+    /// AI-change signals from recorded reviews (hunks reviewed per week by AI and human
+    /// authors, rejection rates, findings, time to decision, rubber stamps), or with
+    /// `--history` from git history alone (changes per week, rollback rates, time to
+    /// remediate).
+    Stats(StatsArgs),
+    /// Print a shell completion script to standard output.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) of countersign or of one of its subcommands, or write every
+    /// page to a directory.
+    Man(ManArgs),
+}
+
+/// Arguments of `man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print (`stats`, `policy test`). Default: countersign(1).
+    #[arg(value_name = "SUBCOMMAND")]
+    pub subcommand: Vec<String>,
+
+    /// Write countersign.1 and a page for every subcommand into DIR instead.
+    #[arg(long, value_name = "DIR", conflicts_with = "subcommand")]
+    pub dir: Option<PathBuf>,
+}
+
+/// Arguments of `stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Only reviews started (or, with --history, commits made) since this long ago (`30d`,
+    /// `12w`) or this date (`2026-01-31`). Default: everything.
+    #[arg(long, value_name = "AGE|DATE")]
+    pub since: Option<String>,
+
+    /// Read git history instead of recorded reviews: infrastructure changes per week by AI
+    /// and human authors, how often each is rolled back, and how soon.
+    #[arg(long)]
+    pub history: bool,
+
+    /// With --history: the commits to read (`A..B`: reachable from B but not A; `REV`: the
+    /// history of REV). Default: the history of HEAD.
+    #[arg(value_name = "RANGE", requires = "history")]
+    pub range: Option<String>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+/// Arguments of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Arguments of `verify`.
@@ -132,6 +185,11 @@ pub struct ReplayArgs {
     /// the screens.
     #[arg(long)]
     pub headless: bool,
+
+    /// With --headless: the transcript as text, or the session (every hunk with its
+    /// authorship, findings, decision and comments) as JSON.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text, requires = "headless")]
+    pub format: ListFormat,
 }
 
 /// Arguments of `sessions`.
@@ -239,6 +297,10 @@ pub struct PolicyTestArgs {
     /// Also report which policy lines the tests evaluated.
     #[arg(long)]
     pub coverage: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
 
     /// Leave out the built-in pack.
     #[arg(long)]

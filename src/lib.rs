@@ -5,6 +5,7 @@
 //! and [`render`] turns the model into text for the terminal or JSON for scripts.
 
 pub mod attest;
+pub mod authorship;
 pub mod cli;
 pub mod commands;
 pub mod config;
@@ -18,6 +19,7 @@ pub mod render;
 pub mod review;
 pub mod session;
 pub mod source;
+pub mod stats;
 pub mod synth;
 pub mod tui;
 

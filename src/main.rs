@@ -26,13 +26,17 @@ fn main() -> ExitCode {
         Command::Verify(args) => commands::verify::run(args, &cli),
         Command::Attest(args) => commands::attest::run(args, &cli).map(|_| true),
         Command::Keygen(args) => commands::keygen::run(args, &cli).map(|()| true),
-        Command::Check(args) => commands::check::run(args, cli.color).and_then(|v| match v {
-            Verdict::Clean => Ok(true),
-            Verdict::Failed => Ok(false),
-            Verdict::Errors => Err(countersign::Error::Usage(
-                "policy or input errors (listed above)".into(),
-            )),
-        }),
+        Command::Stats(args) => commands::stats::run(args, &cli),
+        Command::Completions(args) => commands::completions::run(args),
+        Command::Man(args) => commands::man::run(args),
+        Command::Check(args) => commands::check::run(args, cli.color, cli.config.as_deref())
+            .and_then(|v| match v {
+                Verdict::Clean => Ok(true),
+                Verdict::Failed => Ok(false),
+                Verdict::Errors => Err(countersign::Error::Usage(
+                    "policy or input errors (listed above)".into(),
+                )),
+            }),
     });
     match result {
         Ok(Ok(true)) => ExitCode::SUCCESS,

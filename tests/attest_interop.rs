@@ -128,6 +128,7 @@ fn statement(fingerprint: &str) -> Statement {
                 }],
                 justification: Some("break-glass role".into()),
                 comment: None,
+                ai_authored: false,
             }],
         },
     )

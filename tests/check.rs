@@ -266,6 +266,46 @@ fn builtin_pack_tests_pass() {
     assert!(passed > 0 && last.ends_with(" passed, 0 failed"), "{last}");
 }
 
+/// `policy test --format json`: every test with its verdict, and the counts.
+#[test]
+fn policy_test_results_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("p.rego"),
+        "package main\n\ndeny contains \"x\" if input.x\n\ntest_x if deny[\"x\"] with input as {\"x\": true}\n\ntest_wrong if deny[\"x\"] with input as {}\n",
+    )
+    .unwrap();
+    let out = countersign_in(
+        dir.path(),
+        &["policy", "test", ".", "--format", "json", "--coverage"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        (report["passed"].as_u64(), report["failed"].as_u64()),
+        (Some(1), Some(1))
+    );
+    let tests = report["tests"].as_array().unwrap();
+    let verdicts: Vec<(&str, bool)> = tests
+        .iter()
+        .map(|t| (t["name"].as_str().unwrap(), t["passed"].as_bool().unwrap()))
+        .collect();
+    assert_eq!(
+        verdicts,
+        [("data.main.test_x", true), ("data.main.test_wrong", false)]
+    );
+    assert!(
+        tests[1]["location"].as_str().unwrap().ends_with("p.rego:7"),
+        "{report:#}"
+    );
+    assert_eq!(
+        report["coverage"][0]["path"]
+            .as_str()
+            .map(|p| p.ends_with("p.rego")),
+        Some(true)
+    );
+}
+
 /// SARIF 2.1.0 for code scanning: rules, levels, regions, and baseline states that tell new
 /// findings from pre-existing ones.
 #[test]

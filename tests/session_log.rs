@@ -144,3 +144,58 @@ fn sessions_lists_the_store_from_its_index_or_the_logs() {
     let out = countersign(&["--store", "empty", "sessions"], dir.path());
     assert!(text(&out.stdout).starts_with("no recorded reviews in"));
 }
+
+#[test]
+fn headless_replay_as_json_lists_every_hunk_with_its_decision() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = store_with_review(dir.path());
+    let out = countersign(
+        &[
+            "replay",
+            log.to_str().unwrap(),
+            "--headless",
+            "--format",
+            "json",
+        ],
+        dir.path(),
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["session"], "20261124-101500-demo");
+    assert_eq!(report["ending"], "finished");
+    assert_eq!(report["verdict"], "changes_requested");
+    assert_eq!(report["decided"], 12);
+    let lines = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(report["records"], lines.lines().count());
+    let last_hash = &lines.trim_end()[lines.trim_end().len() - 66..lines.trim_end().len() - 2];
+    assert_eq!(report["final_hash"], last_hash);
+    let hunks = report["hunks"].as_array().unwrap();
+    assert_eq!(hunks.len(), 12);
+    // The demo's commit carries an agent trailer: every hunk is the agent's.
+    assert!(hunks.iter().all(|h| h["ai_authored"] == true));
+    let rejected: Vec<&serde_json::Value> = hunks
+        .iter()
+        .filter(|h| h["decision"]["decision"]["decision"] == "rejected")
+        .collect();
+    assert_eq!(rejected.len(), 1, "{report:#}");
+    assert!(
+        rejected[0]["location"]
+            .as_str()
+            .unwrap()
+            .starts_with("infra/iam.tf:")
+    );
+    assert_eq!(
+        rejected[0]["decision"]["decision"]["reason"],
+        "infra/iam.tf: scope it down first"
+    );
+    assert_eq!(
+        rejected[0]["introduced_findings"][0]["severity"],
+        "critical"
+    );
+    assert_eq!(hunks[0]["comments"][0], "who owns this README section?");
+    assert!(
+        hunks
+            .iter()
+            .all(|h| h["decision"]["dwell_ms"].as_u64().is_some())
+    );
+}

@@ -10,6 +10,7 @@ use std::process::Output;
 
 use common::{Repo, countersign_in};
 use countersign::commands::review::load;
+use countersign::config::AuthorshipConfig;
 use countersign::source::Source;
 use review_support::{builtin, scripted_review, write_log};
 
@@ -75,6 +76,7 @@ fn review_and_sign(repo: &Repo, range: &str, reject: &str, key: &Path, name: &st
         &builtin(),
         "Ada <ada@example.com>".into(),
         20,
+        &AuthorshipConfig::default(),
     )
     .unwrap();
     let mut state = loaded.state.clone();

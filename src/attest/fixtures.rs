@@ -58,6 +58,7 @@ pub fn sample_predicate() -> ReviewPredicate {
             }],
             justification: Some("break-glass role, reviewed by security".into()),
             comment: None,
+            ai_authored: true,
         }],
     }
 }

@@ -144,6 +144,9 @@ pub struct HunkReview {
     /// The reviewer's comment; for a rejection, what must change.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    /// A coding agent wrote the hunk (by the commit that last touched its added lines).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub ai_authored: bool,
 }
 
 /// Lines of one side of a hunk, as in a `@@ -start,count +start,count @@` header.

@@ -108,6 +108,7 @@ pub fn statement_for(log: &Log, state: &State, fingerprint: &str) -> Statement {
                 .collect(),
             justification,
             comment: (!comments.is_empty()).then(|| comments.join("\n")),
+            ai_authored: entry.ai,
         });
     }
     let (name, email) = split_reviewer(&state.options.reviewer);

@@ -2,7 +2,9 @@
 
 use std::io::Write;
 
+use crate::authorship::ai_hunks_of;
 use crate::cli::{CheckArgs, CheckFormat, ColorChoice, FailOn, PolicyArgs};
+use crate::config::Config;
 use crate::error::{Error, Result};
 use std::path::Path;
 
@@ -19,6 +21,7 @@ use crate::source::Source;
 
 use super::output::use_color;
 use super::policy_test::default_policy_dirs;
+use super::review::repo_root;
 
 /// What `check` found, for the exit code.
 pub enum Verdict {
@@ -99,8 +102,10 @@ pub fn evaluate(
     Ok((bundle, eval))
 }
 
-/// Runs `check`.
-pub fn run(args: &CheckArgs, color: ColorChoice) -> Result<Verdict> {
+/// Runs `check` with the settings of `config` (`--config`; default: the repository's
+/// `.countersign.toml`).
+pub fn run(args: &CheckArgs, color: ColorChoice, config: Option<&Path>) -> Result<Verdict> {
+    let config = Config::load(config, &repo_root(Path::new(".")))?;
     let source = args.source.source();
     let (change, document) = source.load_with_plan()?;
     let (bundle, eval) = evaluate(
@@ -113,7 +118,9 @@ pub fn run(args: &CheckArgs, color: ColorChoice) -> Result<Verdict> {
     let mut out = std::io::stdout().lock();
     let written = match args.format {
         CheckFormat::Json => {
-            json::write_ascii(&findings::json(&change, &eval, &bundle.digest()), &mut out)
+            let ai = ai_hunks_of(&source, &change, &config.authorship)?;
+            let report = findings::json(&change, &eval, &bundle.digest(), &ai);
+            json::write_ascii(&report, &mut out)
         }
         CheckFormat::Sarif => json::write_ascii(&sarif::log(&eval), &mut out),
         CheckFormat::Text => {

@@ -2,14 +2,17 @@
 
 pub mod attest;
 pub mod check;
+pub mod completions;
 pub mod demo;
 pub mod keygen;
+pub mod man;
 pub mod output;
 pub mod policy_test;
 pub mod replay;
 pub mod review;
 pub mod sessions;
 pub mod show;
+pub mod stats;
 pub mod verify;
 
 use crate::cli::SourceArgs;

@@ -3,11 +3,14 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::cli::PolicyTestArgs;
+use serde_json::{Value, json};
+
+use crate::cli::{ListFormat, PolicyTestArgs};
 use crate::error::{Error, Result};
 use crate::policy::bundle::Bundle;
 use crate::policy::engine::DEFAULT_TIME_LIMIT;
-use crate::policy::unit_tests;
+use crate::policy::unit_tests::{self, FileCoverage, TestResult};
+use crate::render::json::write_ascii;
 
 /// Runs `policy test`; returns whether every test passed.
 pub fn run(args: &PolicyTestArgs) -> Result<bool> {
@@ -20,6 +23,11 @@ pub fn run(args: &PolicyTestArgs) -> Result<bool> {
     let bundle = Bundle::load(&dirs, with_builtin)?.without_builtin_copies();
     let (results, coverage) = unit_tests::run(&bundle, args.coverage, DEFAULT_TIME_LIMIT)?;
     let mut out = std::io::stdout().lock();
+    if args.format == ListFormat::Json {
+        write_ascii(&json(&results, &coverage), &mut out)
+            .map_err(|e| Error::Internal(format!("writing output: {e}")))?;
+        return Ok(results.iter().all(|r| r.passed));
+    }
     let mut write = || -> std::io::Result<()> {
         for r in &results {
             let verdict = if r.passed { "PASS" } else { "FAIL" };
@@ -54,6 +62,27 @@ pub fn run(args: &PolicyTestArgs) -> Result<bool> {
     };
     write().map_err(|e| Error::Internal(format!("writing output: {e}")))?;
     Ok(results.iter().all(|r| r.passed))
+}
+
+/// The results as JSON: every test, the coverage when asked, and the counts.
+fn json(results: &[TestResult], coverage: &[FileCoverage]) -> Value {
+    let passed = results.iter().filter(|r| r.passed).count();
+    json!({
+        "tests": results.iter().map(|r| json!({
+            "name": r.name,
+            "location": r.location,
+            "passed": r.passed,
+            "error": r.error,
+            "duration_ms": r.duration.as_secs_f64() * 1000.0,
+        })).collect::<Vec<_>>(),
+        "coverage": coverage.iter().map(|f| json!({
+            "path": f.path,
+            "covered": f.covered,
+            "not_covered": f.not_covered,
+        })).collect::<Vec<_>>(),
+        "passed": passed,
+        "failed": results.len() - passed,
+    })
 }
 
 /// The policy directories a repository declares: `policies/` or `.countersign/policies/` at

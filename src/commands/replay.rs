@@ -1,11 +1,14 @@
 //! `countersign replay ID|FILE`: a recorded review played back on the terminal, or printed as a
-//! transcript with `--headless`. A log whose hash chain does not check is refused (exit 1).
+//! transcript with `--headless` (as JSON with `--format json`). A log whose hash chain does
+//! not check is refused (exit 1).
 
 use std::path::Path;
 
-use crate::cli::{Cli, ReplayArgs};
+use crate::cli::{Cli, ListFormat, ReplayArgs};
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::render::json::write_ascii;
+use crate::session::report::report;
 use crate::session::store::{Store, read_log};
 use crate::session::transcript::transcript;
 use crate::tui::player;
@@ -23,6 +26,11 @@ pub fn run(args: &ReplayArgs, cli: &Cli) -> Result<bool> {
     let log = read_log(&path)?;
     for w in &log.warnings {
         eprintln!("countersign: warning: {}: {w}", path.display());
+    }
+    if args.headless && args.format == ListFormat::Json {
+        write_ascii(&report(&log), &mut std::io::stdout().lock())
+            .map_err(|e| Error::Internal(format!("writing output: {e}")))?;
+        return Ok(true);
     }
     if args.headless {
         print!("{}", transcript(&log));

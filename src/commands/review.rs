@@ -3,8 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::authorship::ai_hunks_of;
 use crate::cli::{Cli, PolicyArgs, ReviewArgs};
-use crate::config::Config;
+use crate::config::{AuthorshipConfig, Config};
 use crate::error::{Error, Result};
 use crate::model::SourceInfo;
 use crate::policy::evaluate::EvalError;
@@ -110,16 +111,21 @@ pub struct Loaded {
     pub policy_bundle: String,
 }
 
-/// Loads the change `source` names, evaluates the policies on it, and makes the review's
-/// starting state.
+/// Loads the change `source` names, evaluates the policies on it, marks the hunks a coding
+/// agent wrote (by `authorship`), and makes the review's starting state.
 pub fn load(
     source: &Source,
     linked_plan: Option<&Path>,
     policy: &PolicyArgs,
     reviewer: String,
     min_justification: usize,
+    authorship: &AuthorshipConfig,
 ) -> Result<Loaded> {
     let (change, document) = source.load_with_plan()?;
+    let mut ai_hunks: Vec<_> = ai_hunks_of(source, &change, authorship)?
+        .into_iter()
+        .collect();
+    ai_hunks.sort();
     let (bundle, eval) =
         super::check::evaluate(source, &change, document.as_ref(), linked_plan, policy)?;
     let mut label = source_label(&change.source);
@@ -133,6 +139,7 @@ pub fn load(
         reviewer,
         source: label,
         min_justification,
+        ai_hunks,
     };
     Ok(Loaded {
         state: State::new(change, eval.findings, options),
@@ -169,6 +176,7 @@ pub fn review(
         policy,
         reviewer(cli, root),
         config.min_justification(),
+        &config.authorship,
     )?;
     let reopen = reopen_of(source, linked_plan);
     let source_key = source_key(&reopen, &loaded.state.change.source);
@@ -226,6 +234,7 @@ fn resume(id: Option<&str>, policy: &PolicyArgs, root: &Path, run: Run) -> Resul
             policy,
             start.options.reviewer.clone(),
             start.options.min_justification,
+            &config.authorship,
         )?),
         None => None,
     };

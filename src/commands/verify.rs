@@ -26,13 +26,16 @@ struct Signed {
 }
 
 /// Runs `verify`; `Ok(false)` when the change is not verified.
-pub fn run(args: &VerifyArgs, _cli: &Cli) -> Result<bool> {
+pub fn run(args: &VerifyArgs, cli: &Cli) -> Result<bool> {
+    let root = super::review::repo_root(Path::new("."));
+    let config = crate::config::Config::load(cli.config.as_deref(), &root)?;
     let loaded = super::review::load(
         &args.source.source(),
         args.source.linked_plan(),
         &args.policy,
         String::new(),
         0,
+        &config.authorship,
     )?;
     let now = loaded.state;
     let digest = change_digest(&now.change);

@@ -1,13 +1,14 @@
 //! Findings as text, grouped by file, each with the lines it is about (like a compiler
 //! diagnostic), and as JSON for pipelines. All input text is sanitized.
 
+use std::collections::HashSet;
 use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
 use super::paint::{self, Palette};
 use super::sanitize::{sanitize, sanitize_str};
-use crate::model::{ChangeSet, LineKind};
+use crate::model::{ChangeSet, HunkId, LineKind};
 use crate::policy::blast::BlastRadius;
 use crate::policy::evaluate::Evaluation;
 use crate::policy::finding::{Anchor, Finding, Origin, Severity};
@@ -159,17 +160,48 @@ pub fn summary_line(eval: &Evaluation) -> String {
     )
 }
 
-/// The JSON report: source, policy bundle digest, findings, errors, skipped files, summary.
-pub fn json(change: &ChangeSet, eval: &Evaluation, bundle_digest: &str) -> Value {
+/// The JSON report: source, policy bundle digest, findings, every hunk with whether a coding
+/// agent wrote it (`ai`: the AI-authored hunks), errors, skipped files, summary. A finding is
+/// `ai_authored` when one of its hunks is.
+pub fn json(
+    change: &ChangeSet,
+    eval: &Evaluation,
+    bundle_digest: &str,
+    ai: &HashSet<HunkId>,
+) -> Value {
     let introduced = eval
         .findings
         .iter()
         .filter(|f| f.origin == Origin::Introduced)
         .count();
+    let findings: Vec<Value> = eval
+        .findings
+        .iter()
+        .map(|f| {
+            let mut v = json!(f);
+            let on_ai =
+                matches!(&f.anchor, Anchor::Hunks(ids) if ids.iter().any(|i| ai.contains(i)));
+            v["ai_authored"] = Value::Bool(on_ai);
+            v
+        })
+        .collect();
+    let hunks: Vec<Value> = change
+        .hunks()
+        .map(|(file, h)| {
+            json!({
+                "id": h.id,
+                "file": String::from_utf8_lossy(file.path()),
+                "new_start": h.new_start,
+                "new_lines": h.new_lines,
+                "ai_authored": ai.contains(&h.id),
+            })
+        })
+        .collect();
     json!({
         "source": change.source,
         "policy_bundle": bundle_digest,
-        "findings": eval.findings,
+        "findings": findings,
+        "hunks": hunks,
         "errors": eval.errors,
         "skipped": eval.skipped,
         "blast_radius": BlastRadius::of(change, &eval.findings),
@@ -177,6 +209,7 @@ pub fn json(change: &ChangeSet, eval: &Evaluation, bundle_digest: &str) -> Value
             "introduced": introduced,
             "pre_existing": eval.findings.len() - introduced,
             "risky_hunks": crate::policy::evaluate::risky_hunks(&eval.findings),
+            "ai_hunks": change.hunks().filter(|(_, h)| ai.contains(&h.id)).count(),
             "errors": eval.errors.len(),
         },
     })

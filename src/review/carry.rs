@@ -153,6 +153,7 @@ mod tests {
             reviewer: "r".into(),
             source: "s".into(),
             min_justification: 1,
+            ai_hunks: Vec::new(),
         };
         State::new(change(second), Vec::new(), options)
     }

@@ -20,6 +20,10 @@ pub struct Options {
     pub source: String,
     /// The fewest characters a justification or a bulk reason may have.
     pub min_justification: usize,
+    /// The hunks a coding agent wrote (SPEC §8), as known when the review was loaded: empty
+    /// for a patch or a plan, or when no commit of the range is an agent's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ai_hunks: Vec<crate::model::HunkId>,
 }
 
 /// One hunk of the review, with what the policies said about it.
@@ -38,6 +42,8 @@ pub struct HunkEntry {
     pub risky: bool,
     /// The highest severity introduced on it.
     pub severity: Option<Severity>,
+    /// A coding agent wrote it ([`Options::ai_hunks`]).
+    pub ai: bool,
 }
 
 /// One file of the review.
@@ -57,6 +63,8 @@ pub struct FileEntry {
     pub severity: Option<Severity>,
     /// Findings about the whole file or its unchanged code (not on a hunk).
     pub findings: Vec<usize>,
+    /// A coding agent wrote at least one of its hunks.
+    pub ai: bool,
 }
 
 /// What the reviewer decided about a hunk.
@@ -317,6 +325,8 @@ impl State {
                 }
             }
         }
+        let ai: std::collections::HashSet<&crate::model::HunkId> =
+            options.ai_hunks.iter().collect();
         for (fi, file) in change.files.iter().enumerate() {
             let path = String::from_utf8_lossy(file.path()).into_owned();
             let first_hunk = hunks.len();
@@ -346,6 +356,7 @@ impl State {
                     notes,
                     risky: severity >= Some(Severity::High),
                     severity,
+                    ai: ai.contains(&hunk.id),
                 });
             }
             let file_findings: Vec<usize> = findings
@@ -362,6 +373,7 @@ impl State {
                 decided: 0,
                 severity: file_severity,
                 findings: file_findings,
+                ai: hunks[first_hunk..].iter().any(|h| h.ai),
             });
         }
         let (added, removed) = change.line_stats();

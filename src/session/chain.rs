@@ -164,6 +164,7 @@ mod tests {
                     reviewer: "r".into(),
                     source: "s".into(),
                     min_justification: 20,
+                    ai_hunks: Vec::new(),
                 },
                 change: ChangeSet {
                     source,

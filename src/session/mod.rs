@@ -8,5 +8,6 @@ pub mod chain;
 pub mod record;
 pub mod recorder;
 pub mod replay;
+pub mod report;
 pub mod store;
 pub mod transcript;

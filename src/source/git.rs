@@ -159,7 +159,8 @@ pub fn file_versions(
     })
 }
 
-fn git_err(e: git2::Error) -> Error {
+/// A libgit2 failure on a repository already opened: an internal error.
+pub(crate) fn git_err(e: git2::Error) -> Error {
     Error::Internal(format!("git: {}", e.message()))
 }
 

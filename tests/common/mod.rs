@@ -75,6 +75,22 @@ impl Repo {
             .unwrap()
     }
 
+    /// Stages everything and commits as `name <email>` (author and committer) at `when`
+    /// (seconds since the epoch, UTC).
+    pub fn commit_as(&self, message: &str, name: &str, email: &str, when: i64) -> Oid {
+        let mut index = self.repo.index().unwrap();
+        index.add_all(["*"], IndexAddOption::DEFAULT, None).unwrap();
+        index.update_all(["*"], None).unwrap();
+        index.write().unwrap();
+        let tree = self.repo.find_tree(index.write_tree().unwrap()).unwrap();
+        let sig = Signature::new(name, email, &git2::Time::new(when, 0)).unwrap();
+        let parent = self.repo.head().ok().and_then(|h| h.peel_to_commit().ok());
+        let parents: Vec<&git2::Commit<'_>> = parent.iter().collect();
+        self.repo
+            .commit(Some("HEAD"), &sig, &sig, message, &tree, &parents)
+            .unwrap()
+    }
+
     /// Creates `name` at HEAD and switches to it (the work tree stays as it is).
     pub fn branch(&self, name: &str) -> &Self {
         let head = self.repo.head().unwrap().peel_to_commit().unwrap();

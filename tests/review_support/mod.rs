@@ -5,7 +5,7 @@
 
 use countersign::cli::PolicyArgs;
 use countersign::commands::review::{Loaded, load};
-use countersign::config::Config;
+use countersign::config::{AuthorshipConfig, Config};
 use countersign::render::highlight::load_theme;
 use countersign::review::{Action, Effect, State, update};
 use countersign::source::Source;
@@ -49,6 +49,7 @@ pub fn demo_loaded() -> Loaded {
         &builtin(),
         "Ada Reviewer <ada@example.com>".into(),
         20,
+        &AuthorshipConfig::default(),
     )
     .unwrap();
     assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
@@ -114,27 +115,52 @@ pub fn scripted_review(state: &mut State, reject: &str) -> Vec<(u64, Action)> {
 /// Writes the session log of `actions` applied to `start` (a loaded review), as recorded on
 /// 2026-11-24 from 10:15 UTC, finished; returns the session id.
 pub fn write_log(path: &std::path::Path, loaded: &Loaded, actions: &[(u64, Action)]) -> String {
+    let id = "20261124-101500-demo";
+    write_session(
+        path,
+        id,
+        1_795_515_300_000,
+        &loaded.state,
+        &loaded.policy_bundle,
+        actions,
+        Some(countersign::session::record::Ending::Finished),
+    );
+    id.to_string()
+}
+
+/// Writes the log of session `id`: `actions` applied to `state` (as loaded, nothing done
+/// yet), the review starting at `start_ms` (milliseconds since the epoch) with each action's
+/// wall-clock time that much later than its review-clock time, then an end record when
+/// `ending` says how it ended (none: interrupted).
+pub fn write_session(
+    path: &std::path::Path,
+    id: &str,
+    start_ms: u64,
+    state: &State,
+    policy_bundle: &str,
+    actions: &[(u64, Action)],
+    ending: Option<countersign::session::record::Ending>,
+) {
     use countersign::session::chain::seal;
-    use countersign::session::record::{Body, Ending, Record, Reopen, Start};
+    use countersign::session::record::{Body, Record, Reopen, Start};
     let wall = |ms: u64| {
-        let t = std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_795_515_300_000 + ms);
+        let t = std::time::UNIX_EPOCH + std::time::Duration::from_millis(start_ms + ms);
         humantime::format_rfc3339_millis(t).to_string()
     };
-    let id = "20261124-101500-demo".to_string();
     let start = Start::for_review(
-        id.clone(),
+        id.to_string(),
         wall(0),
-        &loaded.state,
+        state,
         Reopen::Range {
             range: Some("main..feature".into()),
             context: 3,
             plan: None,
         },
         "git:main..feature".into(),
-        loaded.policy_bundle.clone(),
+        policy_bundle.to_string(),
         (120, 40),
     );
-    let mut state = loaded.state.clone();
+    let mut state = state.clone();
     let mut bodies = vec![Body::Start(Box::new(start))];
     for &(ms, action) in actions {
         update(&mut state, action, ms);
@@ -145,12 +171,15 @@ pub fn write_log(path: &std::path::Path, loaded: &Loaded, actions: &[(u64, Actio
         });
     }
     let end_ms = actions.last().map_or(0, |a| a.0);
-    bodies.push(Body::End {
-        ms: end_ms,
-        wall: wall(end_ms),
-        ending: Ending::Finished,
-        verdict: Some(state.summary().verdict),
-    });
+    if let Some(ending) = ending {
+        bodies.push(Body::End {
+            ms: end_ms,
+            wall: wall(end_ms),
+            ending,
+            verdict: (ending == countersign::session::record::Ending::Finished)
+                .then(|| state.summary().verdict),
+        });
+    }
     let mut text = String::new();
     let mut prev = None;
     for (i, body) in bodies.into_iter().enumerate() {
@@ -164,7 +193,6 @@ pub fn write_log(path: &std::path::Path, loaded: &Loaded, actions: &[(u64, Actio
         prev = Some(hash);
     }
     std::fs::write(path, text).unwrap();
-    id
 }
 
 /// Applies actions one after another, a second apart; returns the last effect.

@@ -1,5 +1,6 @@
-//! The file list: status letter, path, decided/total, and the highest severity introduced in
-//! each file; the current file highlighted. Only the visible files are drawn.
+//! The file list: status letter, path, `AI` when a coding agent wrote some of it (and the
+//! whole path still fits), decided/total, and the highest severity introduced in each file; the current file
+//! highlighted. Only the visible files are drawn.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -23,6 +24,9 @@ pub fn badge(s: Severity) -> &'static str {
         Severity::Info => "INFO",
     }
 }
+
+/// The badge of a file or hunk a coding agent wrote.
+pub const AI_BADGE: &str = "AI";
 
 /// The end of `path` that fits `width` columns, with `…` in front when cut.
 fn tail(path: &str, width: usize) -> String {
@@ -66,7 +70,13 @@ pub fn draw(state: &State, ui: &Ui, frame: &mut Frame, area: Rect) {
         let count = format!(" {}/{}", f.decided, f.hunk_count);
         let sev = f.severity.map(badge).unwrap_or("");
         let right = count.width() + if sev.is_empty() { 0 } else { sev.len() + 1 };
-        let room = width.saturating_sub(5 + right);
+        let ai_room = width.saturating_sub(5 + right + AI_BADGE.len() + 1);
+        let ai = f.ai && f.path.width() <= ai_room;
+        let room = if ai {
+            ai_room
+        } else {
+            width.saturating_sub(5 + right)
+        };
         let path = tail(&f.path, room);
         let pad = room.saturating_sub(path.width());
         let selected = Some(i) == current;
@@ -82,8 +92,12 @@ pub fn draw(state: &State, ui: &Ui, frame: &mut Frame, area: Rect) {
             Span::styled(format!("{} ", f.letter), ui.theme.dim()),
             Span::raw(path),
             Span::raw(" ".repeat(pad)),
-            Span::styled(count, ui.theme.dim()),
         ];
+        if ai {
+            spans.push(Span::raw(" "));
+            spans.push(Span::styled(AI_BADGE, ui.theme.title()));
+        }
+        spans.push(Span::styled(count, ui.theme.dim()));
         if let Some(s) = f.severity {
             spans.push(Span::raw(" "));
             spans.push(Span::styled(badge(s), ui.theme.severity(s)));

@@ -37,7 +37,8 @@ pub fn fit(text: &str, width: usize) -> String {
     out
 }
 
-/// The title row: file, hunk position, header, and how far the reviewer is with it.
+/// The title row: file, hunk position, `AI` when a coding agent wrote the hunk, header, and
+/// how far the reviewer is with it.
 pub fn title(state: &State, ui: &Ui, frame: &mut Frame, area: Rect) {
     let Some((entry, hunk)) = state.current() else {
         let text = if state.change.files.is_empty() {
@@ -64,8 +65,13 @@ pub fn title(state: &State, ui: &Ui, frame: &mut Frame, area: Rect) {
         };
         status = format!("⚠ changed since your decision (you {was} it) · {status}");
     }
+    let ai = if entry.ai {
+        format!("{} · ", super::files::AI_BADGE)
+    } else {
+        String::new()
+    };
     let text = format!(
-        "hunk {}/{} · {status} · {} · {}",
+        "hunk {}/{} · {ai}{status} · {} · {}",
         entry.index + 1,
         file.hunk_count,
         file.path,
