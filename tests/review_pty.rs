@@ -467,3 +467,60 @@ fn a_finished_review_is_signed_and_passes_the_gate() {
         );
     }
 }
+
+#[test]
+fn hidden_text_is_shown_with_markers_and_flagged_on_each_hunk() {
+    let repo = Repo::new();
+    repo.write("iam.tf", "# iam\n")
+        .write("s3.tf", "# s3\n")
+        .write("notes.tf", "# notes\n");
+    repo.commit("base");
+    repo.branch("feature").checkout("feature");
+    // An escape sequence that erases the line, a carriage return that overwrites it, and a
+    // bidirectional override that reorders a comment.
+    repo.write(
+        "iam.tf",
+        "# iam\nAction = \"*\"\x1b[2K\rAction = \"s3:GetObject\"\n",
+    )
+    .write(
+        "s3.tf",
+        "# s3\nResource = \"*\"\rResource = \"arn:aws:s3:::logs\"\n",
+    )
+    .write(
+        "notes.tf",
+        "# notes\n# access: \u{202E}nimda ot detimil\u{202C} ok\n",
+    );
+    repo.commit("hidden");
+    let script = format!("'{}' review main..feature; echo EXIT=$?", bin());
+    let mut s = Session::start(repo.path(), &script, &[]);
+    let mut seen = Vec::new();
+    for (file, shown) in [
+        ("iam.tf", "Action = \"*\"␛[2K␍Action = \"s3:GetObject\""),
+        ("notes.tf", "# access: ⟨U+202E⟩nimda ot detimil⟨U+202C⟩ ok"),
+        ("s3.tf", "Resource = \"*\"␍Resource = \"arn:aws:s3:::logs\""),
+    ] {
+        let screen = s.wait_for(&format!("{file} · @@"));
+        let screen = if screen.contains(shown) {
+            screen
+        } else {
+            s.wait_for(shown)
+        };
+        assert!(screen.contains("countersign-hidden-characters"), "{screen}");
+        seen.push(file);
+        s.keys("J");
+    }
+    assert_eq!(seen.len(), 3);
+    s.keys("q");
+    let (text, _) = s.finish();
+    assert!(text.contains("EXIT=0"), "{text}");
+    let out = repo.countersign(&["check", "main..feature", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let flagged: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "countersign-hidden-characters")
+        .map(|f| f["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(flagged, ["iam.tf", "notes.tf", "s3.tf"], "{report:#}");
+}

@@ -15,6 +15,7 @@ use crate::policy::bundle::Bundle;
 use crate::policy::engine::{Engine, Namespaces, RuleKind};
 use crate::policy::evaluate::{Evaluation, evaluate_files, evaluate_hunks, evaluate_plan};
 use crate::policy::finding::Origin;
+use crate::policy::hidden;
 use crate::policy::plan_link::relocate;
 use crate::render::{findings, json, paint::Palette, sarif};
 use crate::source::Source;
@@ -62,9 +63,22 @@ pub fn engine_for(args: &PolicyArgs) -> Result<(Bundle, Engine)> {
 }
 
 /// Evaluates the policies `args` select on a change loaded from `source` (`plan_document`:
-/// the plan's JSON, for a plan source); a `linked_plan` (a plan given with a range) is
-/// evaluated too, its findings placed on the range's source.
+/// the plan's JSON, for a plan source), and the built-in hidden-text rule; a `linked_plan` (a
+/// plan given with a range) is evaluated too, its findings placed on the range's source.
 pub fn evaluate(
+    source: &Source,
+    change: &ChangeSet,
+    plan_document: Option<&Value>,
+    linked_plan: Option<&Path>,
+    args: &PolicyArgs,
+) -> Result<(Bundle, Evaluation)> {
+    let (bundle, mut eval) = evaluate_policies(source, change, plan_document, linked_plan, args)?;
+    eval.findings.extend(hidden::scan(change));
+    Ok((bundle, eval))
+}
+
+/// The Rego policies' part of [`evaluate`].
+fn evaluate_policies(
     source: &Source,
     change: &ChangeSet,
     plan_document: Option<&Value>,

@@ -5,6 +5,7 @@ pub mod bundle;
 pub mod engine;
 pub mod evaluate;
 pub mod finding;
+pub mod hidden;
 pub mod input;
 pub mod place;
 pub mod plan_link;
