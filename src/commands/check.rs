@@ -121,6 +121,7 @@ fn evaluate_policies(
 pub fn run(args: &CheckArgs, color: ColorChoice, config: Option<&Path>) -> Result<Verdict> {
     let config = Config::load(config, &repo_root(Path::new(".")))?;
     let source = args.source.source();
+    let busy = super::progress::spinner("loading the change and evaluating the policies");
     let (change, document) = source.load_with_plan()?;
     let (bundle, eval) = evaluate(
         &source,
@@ -129,6 +130,7 @@ pub fn run(args: &CheckArgs, color: ColorChoice, config: Option<&Path>) -> Resul
         args.source.linked_plan(),
         &args.policy,
     )?;
+    drop(busy);
     let mut out = std::io::stdout().lock();
     let written = match args.format {
         CheckFormat::Json => {

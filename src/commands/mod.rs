@@ -8,6 +8,7 @@ pub mod keygen;
 pub mod man;
 pub mod output;
 pub mod policy_test;
+pub mod progress;
 pub mod replay;
 pub mod review;
 pub mod sessions;

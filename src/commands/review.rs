@@ -170,6 +170,7 @@ pub fn review(
     let cli = run.cli;
     let config = Config::load(cli.config.as_deref(), root)?;
     let ui = screen_for(cli, &config)?;
+    let busy = super::progress::spinner("loading the change and evaluating the policies");
     let loaded = load(
         source,
         linked_plan,
@@ -178,6 +179,7 @@ pub fn review(
         config.min_justification(),
         &config.authorship,
     )?;
+    drop(busy);
     let reopen = reopen_of(source, linked_plan);
     let source_key = source_key(&reopen, &loaded.state.change.source);
     if let Some(entry) = run.store.resumable(&source_key)?

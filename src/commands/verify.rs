@@ -29,6 +29,7 @@ struct Signed {
 pub fn run(args: &VerifyArgs, cli: &Cli) -> Result<bool> {
     let root = super::review::repo_root(Path::new("."));
     let config = crate::config::Config::load(cli.config.as_deref(), &root)?;
+    let busy = super::progress::spinner("loading the change and evaluating the policies");
     let loaded = super::review::load(
         &args.source.source(),
         args.source.linked_plan(),
@@ -56,6 +57,7 @@ pub fn run(args: &VerifyArgs, cli: &Cli) -> Result<bool> {
         })
         .collect();
     let problems = judge(&now, &digest, &attested, args.require);
+    drop(busy);
     let ok = refusals.is_empty() && problems.is_empty() && !signed.is_empty();
     match args.format {
         ListFormat::Json => {
