@@ -13,7 +13,7 @@ use countersign::policy::finding::Origin;
 use countersign::review::state::Decision;
 use countersign::review::{Action, Options, State, update};
 use countersign::session::record::Ending;
-use review_support::{demo_loaded, write_session};
+use review_support::{demo_loaded, say, write_session};
 use serde_json::Value;
 
 /// The rubber-stamp threshold the test's config sets.
@@ -35,12 +35,6 @@ fn drive(
         update(state, action, ms);
         out.push((ms, action));
     };
-    fn say(state: &mut State, text: &str, act: &mut dyn FnMut(&mut State, Action)) {
-        for ch in text.chars() {
-            act(state, Action::Type { ch });
-        }
-        act(state, Action::Submit);
-    }
     act(
         state,
         Action::Resize {

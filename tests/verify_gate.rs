@@ -116,14 +116,21 @@ fn assert_fails(out: &Output, reason: &str) {
     assert!(said.contains(reason), "{reason:?} missing:\n{said}");
 }
 
-#[test]
-fn a_signed_review_passes_the_gate_and_every_tampering_fails_it() {
+/// The feature branch, approved by Ada in a signed review: the repository, the keys'
+/// directory, Ada's key, an allowed_signers file listing her, and the attestation.
+fn approved_by_ada() -> (Repo, tempfile::TempDir, PathBuf, PathBuf, PathBuf) {
     let repo = repo();
     let keys = tempfile::tempdir().unwrap();
     let (ada, ada_line) = key(keys.path(), "ada", "ada@example.com");
     let signers = keys.path().join("allowed_signers");
     std::fs::write(&signers, &ada_line).unwrap();
     let att = review_and_sign(&repo, "main..feature", "no such file", &ada, "s1");
+    (repo, keys, ada, signers, att)
+}
+
+#[test]
+fn a_signed_review_passes_the_gate_and_every_tampering_fails_it() {
+    let (repo, keys, ada, signers, att) = approved_by_ada();
 
     let out = verify(&repo, "main..feature", &att, &signers, &[]);
     assert!(out.status.success(), "{}", text(&out));
@@ -241,12 +248,7 @@ fn a_signed_review_passes_the_gate_and_every_tampering_fails_it() {
 
 #[test]
 fn an_approval_survives_a_rebase_that_only_shifts_lines() {
-    let repo = repo();
-    let keys = tempfile::tempdir().unwrap();
-    let (ada, ada_line) = key(keys.path(), "ada", "ada@example.com");
-    let signers = keys.path().join("allowed_signers");
-    std::fs::write(&signers, &ada_line).unwrap();
-    let att = review_and_sign(&repo, "main..feature", "no such file", &ada, "s1");
+    let (repo, _keys, _, signers, att) = approved_by_ada();
 
     // main gains a header on main.tf; the feature is made again on top of it (a rebase).
     let header: String = (1..=8).map(|i| format!("# header line {i}\n")).collect();

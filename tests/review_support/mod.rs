@@ -56,6 +56,14 @@ pub fn demo_loaded() -> Loaded {
     loaded
 }
 
+/// Types `text` into the open prompt through `act`, then submits it.
+pub fn say(state: &mut State, text: &str, act: &mut dyn FnMut(&mut State, Action)) {
+    for ch in text.chars() {
+        act(state, Action::Type { ch });
+    }
+    act(state, Action::Submit);
+}
+
 /// A whole review as a careful reviewer does it on a 120×40 screen: every hunk read to its
 /// end, risky ones justified, the hunks of the file `reject` rejected, a comment on the first
 /// hunk, then finished. Returns the actions with their times (0.7 s apart); `state` ends
@@ -67,12 +75,6 @@ pub fn scripted_review(state: &mut State, reject: &str) -> Vec<(u64, Action)> {
         update(state, action, ms);
         out.push((ms, action));
     };
-    fn say(state: &mut State, text: &str, act: &mut dyn FnMut(&mut State, Action)) {
-        for ch in text.chars() {
-            act(state, Action::Type { ch });
-        }
-        act(state, Action::Submit);
-    }
     act(
         state,
         Action::Resize {
