@@ -385,6 +385,7 @@ fn source_key(reopen: &Reopen, info: &SourceInfo) -> String {
 fn report(ending: Ending, state: &State, id: &str, lasting: bool) -> bool {
     let s = state.summary();
     let total = state.hunks.len();
+    let temporary = "the demo's session goes with its temporary repository; `countersign demo --dir DIR` keeps both";
     if let Ending::Quit = ending {
         println!(
             "review left unfinished: {} of {total} hunks decided, saved in session {id}",
@@ -392,6 +393,8 @@ fn report(ending: Ending, state: &State, id: &str, lasting: bool) -> bool {
         );
         if lasting {
             println!("continue it with: countersign review --resume {id}");
+        } else {
+            println!("({temporary})");
         }
         return true;
     }
@@ -407,6 +410,8 @@ fn report(ending: Ending, state: &State, id: &str, lasting: bool) -> bool {
     }
     if lasting {
         println!("session {id}: countersign replay {id} plays it back");
+    } else {
+        println!("({temporary}, and signs the review)");
     }
     s.verdict == Verdict::Approved
 }
