@@ -63,8 +63,8 @@ fn key(dir: &Path, name: &str, email: &str) -> (PathBuf, String) {
 }
 
 /// The review of `range` in `repo` by Ada (rejecting the hunks of `reject`), recorded to
-/// `dir/name.jsonl` and signed with `key`; returns the attestation's path.
-fn review_and_sign(repo: &Repo, range: &str, reject: &str, key: &Path, name: &str) -> PathBuf {
+/// `name.jsonl` in the repository; returns the log's path.
+fn recorded_review(repo: &Repo, range: &str, reject: &str, name: &str) -> PathBuf {
     let source = Source::GitRange {
         repo: repo.path().to_path_buf(),
         range: Some(range.into()),
@@ -83,6 +83,12 @@ fn review_and_sign(repo: &Repo, range: &str, reject: &str, key: &Path, name: &st
     let actions = scripted_review(&mut state, reject);
     let log = repo.path().join(format!("{name}.jsonl"));
     write_log(&log, &loaded, &actions);
+    log
+}
+
+/// [`recorded_review`], signed with `key`; returns the attestation's path.
+fn review_and_sign(repo: &Repo, range: &str, reject: &str, key: &Path, name: &str) -> PathBuf {
+    let log = recorded_review(repo, range, reject, name);
     let att = repo.path().join(format!("{name}.att"));
     let out = repo.countersign(&[
         "--key",
@@ -284,4 +290,69 @@ fn verify_explains_missing_inputs() {
     ]);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("has no attestation in refs/notes/countersign"));
+}
+
+#[test]
+fn passphrase_keys_sign_and_rsa_or_missing_keys_point_to_keygen() {
+    let repo = repo();
+    let keys = tempfile::tempdir().unwrap();
+    let log = recorded_review(&repo, "main..feature", "no such file", "s");
+    let attest = |key: &Path, passphrase: Option<&str>| {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_countersign"));
+        cmd.args([
+            "--key",
+            key.to_str().unwrap(),
+            "attest",
+            log.to_str().unwrap(),
+        ])
+        .current_dir(repo.path())
+        .env_remove("COUNTERSIGN_KEY_PASSPHRASE");
+        if let Some(p) = passphrase {
+            cmd.env("COUNTERSIGN_KEY_PASSPHRASE", p);
+        }
+        cmd.output().unwrap()
+    };
+
+    // A passphrase-protected key made by countersign keygen signs with its passphrase.
+    let locked = keys.path().join("locked");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_countersign"))
+        .args(["--key", locked.to_str().unwrap(), "keygen"])
+        .env("COUNTERSIGN_KEY_PASSPHRASE", "correct horse battery")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out));
+    let out = attest(&locked, Some("correct horse battery"));
+    assert!(out.status.success(), "{}", text(&out));
+    let wrong = attest(&locked, Some("wrong"));
+    assert_eq!(wrong.status.code(), Some(2), "{}", text(&wrong));
+
+    // A missing key says how to make one.
+    let out = attest(&keys.path().join("none"), None);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("countersign keygen"), "{}", text(&out));
+
+    // So does an RSA key (made with OpenSSH's ssh-keygen, where it is installed).
+    let mut probe = std::process::Command::new("sh");
+    probe.args(["-c", "command -v ssh-keygen"]);
+    if common::outside_program("ssh-keygen (openssh-client)", &mut probe) {
+        let rsa = keys.path().join("rsa");
+        let made = std::process::Command::new("ssh-keygen")
+            .args([
+                "-q",
+                "-t",
+                "rsa",
+                "-b",
+                "2048",
+                "-N",
+                "",
+                "-f",
+                rsa.to_str().unwrap(),
+            ])
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let out = attest(&rsa, None);
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+        assert!(text(&out).contains("countersign keygen"), "{}", text(&out));
+    }
 }
