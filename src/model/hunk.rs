@@ -114,6 +114,9 @@ pub enum HunkKind {
     Binary,
     /// A submodule pointer moved (`Subproject commit` lines).
     Submodule,
+    /// A file too large to diff line by line: one line per side with its size and sha256, so
+    /// the id still changes with any byte of the file.
+    TooLarge,
     /// One `resource_changes[]` entry of a Terraform plan, or its output changes.
     Resource {
         /// The resource address, e.g. `module.db.aws_db_instance.main`.

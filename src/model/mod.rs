@@ -54,6 +54,9 @@ pub enum FileContent {
     Binary,
     /// A submodule (gitlink): one pointer hunk.
     Submodule,
+    /// Larger than [`crate::source::MAX_FILE_BYTES`] on a side: one summary hunk giving each
+    /// side's size and sha256, decided like any other.
+    TooLarge,
     /// A Terraform plan module: one hunk per resource change.
     Plan,
 }

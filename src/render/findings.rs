@@ -6,8 +6,9 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
+use super::long_line::shown_line;
 use super::paint::{self, Palette};
-use super::sanitize::{sanitize, sanitize_str};
+use super::sanitize::sanitize_str;
 use crate::model::{ChangeSet, HunkId, LineKind};
 use crate::policy::blast::BlastRadius;
 use crate::policy::evaluate::Evaluation;
@@ -120,7 +121,7 @@ fn shown_lines(change: &ChangeSet, f: &Finding) -> Vec<(u32, char, String)> {
                 .map(|n| (n, l))
         })
         .take(MAX_LINES)
-        .map(|(n, l)| (n, l.kind.marker() as char, sanitize(&l.bytes).text))
+        .map(|(n, l)| (n, l.kind.marker() as char, shown_line(&l.bytes).text))
         .collect()
 }
 

@@ -5,6 +5,7 @@ pub mod findings;
 pub mod highlight;
 pub mod inline;
 pub mod json;
+pub mod long_line;
 pub mod paint;
 pub mod sanitize;
 pub mod sarif;

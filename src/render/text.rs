@@ -8,6 +8,7 @@ use std::io::{self, Write};
 use super::findings::severity_color;
 use super::highlight::{Highlighter, Spans};
 use super::inline::{emphasis, partners};
+use super::long_line::shown_line;
 use super::paint::{self, LineLayers, Palette};
 use super::sanitize::{Sanitized, sanitize, sanitize_str};
 use crate::model::{
@@ -174,6 +175,7 @@ fn file_header(file: &FileChange, colors: Option<&Colors<'_>>, buf: &mut String)
     match file.content {
         FileContent::Binary => line.push_str(" (binary)"),
         FileContent::Submodule => line.push_str(" (submodule)"),
+        FileContent::TooLarge => line.push_str(" (too large to show)"),
         _ => {}
     }
     buf.push('\n');
@@ -190,6 +192,7 @@ pub(crate) fn hunk_header(hunk: &Hunk) -> String {
         ),
         HunkKind::Meta => "@@ file metadata @@".to_string(),
         HunkKind::Binary => "@@ binary @@".to_string(),
+        HunkKind::TooLarge => "@@ too large to show @@".to_string(),
         HunkKind::Resource { .. } => String::from("#"),
     };
     let title = sanitize_str(&hunk.title);
@@ -274,7 +277,7 @@ fn write_hunk(
         .map(|f| (annotation_line(hunk, f), f))
         .collect();
     let width = number_width(hunk);
-    let texts: Vec<Sanitized> = hunk.lines.iter().map(|l| sanitize(&l.bytes)).collect();
+    let texts: Vec<Sanitized> = hunk.lines.iter().map(|l| shown_line(&l.bytes)).collect();
     let spans = colors.map(|c| side_spans(&c.highlighter, &syntax_path(file), hunk, &texts));
     let pairs = colors.map(|_| partners(&hunk.lines));
     for (i, line) in hunk.lines.iter().enumerate() {

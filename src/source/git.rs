@@ -10,6 +10,8 @@ use crate::model::{
     SourceInfo,
 };
 
+use super::MAX_FILE_BYTES;
+use super::oversized::{SideDigest, summary_hunk};
 use super::patch::binary_hunk_lines;
 
 /// Opens the repository containing `dir` (searching parents, like git).
@@ -125,8 +127,12 @@ pub fn diff_commits(
         .map_err(git_err)?;
     let mut files = Vec::with_capacity(diff.deltas().len());
     for idx in 0..diff.deltas().len() {
-        let patch = Patch::from_diff(&diff, idx).map_err(git_err)?;
         let delta = diff.get_delta(idx).expect("index within deltas");
+        if let Some(change) = oversized_file(repo, &delta)? {
+            files.push(change);
+            continue;
+        }
+        let patch = Patch::from_diff(&diff, idx).map_err(git_err)?;
         files.push(file_change(repo, &delta, patch.as_ref())?);
     }
     Ok(files)
@@ -164,21 +170,73 @@ pub(crate) fn git_err(e: git2::Error) -> Error {
     Error::Internal(format!("git: {}", e.message()))
 }
 
-fn file_change(
-    repo: &Repository,
-    delta: &git2::DiffDelta<'_>,
-    patch: Option<&Patch<'_>>,
-) -> Result<FileChange> {
-    let status = match delta.status() {
+fn status_of(delta: &git2::DiffDelta<'_>) -> FileStatus {
+    match delta.status() {
         Delta::Added => FileStatus::Added,
         Delta::Deleted => FileStatus::Deleted,
         Delta::Renamed => FileStatus::Renamed,
         Delta::Copied => FileStatus::Copied,
         _ => FileStatus::Modified,
+    }
+}
+
+fn mode_of(file: &git2::DiffFile<'_>) -> Option<u32> {
+    Some(u32::from(file.mode())).filter(|m| *m != 0)
+}
+
+/// A file over [`MAX_FILE_BYTES`] on either side (sizes read from the object headers, so
+/// nothing is diffed), summarised as one hunk with each side's size and sha256.
+fn oversized_file(repo: &Repository, delta: &git2::DiffDelta<'_>) -> Result<Option<FileChange>> {
+    let odb = repo.odb().map_err(git_err)?;
+    let is_blob = |f: &git2::DiffFile<'_>| !f.id().is_zero() && mode_of(f) != Some(0o160000);
+    let size = |f: &git2::DiffFile<'_>| {
+        if !is_blob(f) {
+            return 0;
+        }
+        odb.read_header(f.id()).map_or(0, |(size, _)| size as u64)
     };
     let (old, new) = (delta.old_file(), delta.new_file());
-    let mode = |f: &git2::DiffFile<'_>| Some(u32::from(f.mode())).filter(|m| *m != 0);
-    let (old_mode, new_mode) = (mode(&old), mode(&new));
+    if size(&old).max(size(&new)) <= MAX_FILE_BYTES {
+        return Ok(None);
+    }
+    let digest = |f: &git2::DiffFile<'_>| -> Result<Option<SideDigest>> {
+        if !is_blob(f) {
+            return Ok(None);
+        }
+        let blob = repo.find_blob(f.id()).map_err(git_err)?;
+        Ok(Some(SideDigest::of(blob.content())))
+    };
+    let status = status_of(delta);
+    let hunk = summary_hunk(
+        status,
+        "file",
+        digest(&old)?.as_ref(),
+        digest(&new)?.as_ref(),
+    );
+    let mut change = FileChange {
+        old_path: (status != FileStatus::Added)
+            .then(|| old.path_bytes().unwrap_or_default().to_vec()),
+        new_path: (status != FileStatus::Deleted)
+            .then(|| new.path_bytes().unwrap_or_default().to_vec()),
+        status,
+        content: FileContent::TooLarge,
+        old_mode: mode_of(&old),
+        new_mode: mode_of(&new),
+        similarity: None,
+        hunks: vec![hunk],
+    };
+    change.finish();
+    Ok(Some(change))
+}
+
+fn file_change(
+    repo: &Repository,
+    delta: &git2::DiffDelta<'_>,
+    patch: Option<&Patch<'_>>,
+) -> Result<FileChange> {
+    let status = status_of(delta);
+    let (old, new) = (delta.old_file(), delta.new_file());
+    let (old_mode, new_mode) = (mode_of(&old), mode_of(&new));
     let content = if old_mode == Some(0o160000) || new_mode == Some(0o160000) {
         FileContent::Submodule
     } else if delta.flags().is_binary() {

@@ -1,8 +1,11 @@
 //! The three sources of a change (SPEC §3), each loaded into one [`ChangeSet`].
 
 pub mod git;
+pub mod oversized;
 pub mod patch;
 pub mod plan;
+
+pub use oversized::MAX_FILE_BYTES;
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

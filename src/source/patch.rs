@@ -6,6 +6,8 @@
 //! signature `-- `, the next mbox `From ` line, blank lines between files). Anything else is an
 //! error naming the line: a malformed patch never loads partially.
 
+use super::MAX_FILE_BYTES;
+use super::oversized::{SideDigest, summary_hunk};
 use crate::error::{Error, Result};
 use crate::model::{FileChange, FileContent, FileStatus, Hunk, HunkId, HunkKind, Line, LineKind};
 
@@ -439,6 +441,7 @@ impl<'a> Parser<'a> {
 }
 
 fn file(h: Header, status: FileStatus, content: FileContent, hunks: Vec<Hunk>) -> FileChange {
+    let (content, hunks) = summarise_if_oversized(status, content, hunks);
     let (old_path, new_path) = match status {
         FileStatus::Added => (None, h.new_path),
         FileStatus::Deleted => (h.old_path, None),
@@ -456,6 +459,31 @@ fn file(h: Header, status: FileStatus, content: FileContent, hunks: Vec<Hunk>) -
     };
     f.finish();
     f
+}
+
+/// A file whose hunks hold more than [`MAX_FILE_BYTES`] becomes one summary hunk: the size and
+/// sha256 of its old-side lines (context and removed) and of its new-side lines.
+fn summarise_if_oversized(
+    status: FileStatus,
+    content: FileContent,
+    hunks: Vec<Hunk>,
+) -> (FileContent, Vec<Hunk>) {
+    let lines = || hunks.iter().flat_map(|h| &h.lines);
+    let size: u64 = lines().map(|l| l.bytes.len() as u64 + 1).sum();
+    if content != FileContent::Text || size <= MAX_FILE_BYTES {
+        return (content, hunks);
+    }
+    let side = |other: LineKind| {
+        let mut bytes = Vec::new();
+        for line in lines().filter(|l| l.kind != other) {
+            bytes.extend_from_slice(&line.bytes);
+            bytes.push(b'\n');
+        }
+        SideDigest::of(&bytes)
+    };
+    let (old, new) = (side(LineKind::Added), side(LineKind::Removed));
+    let hunk = summary_hunk(status, "hunk lines", Some(&old), Some(&new));
+    (FileContent::TooLarge, vec![hunk])
 }
 
 /// The summary hunk of a binary change: one line per side naming the blob.
