@@ -414,3 +414,37 @@ fn a_change_of_ten_thousand_files_loads_in_reasonable_time() {
         "show and check took {took:?}"
     );
 }
+
+/// Inputs that once crashed the binary (found while writing the fuzz targets): each is now a
+/// clear error naming the file and line, or the record.
+#[test]
+fn inputs_that_once_crashed_are_named_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let patch = dir.path().join("overflow.diff");
+    std::fs::write(
+        &patch,
+        "--- a/x\n+++ b/x\n@@ -4294967295,2 +4294967295,2 @@\n a\n b\n",
+    )
+    .unwrap();
+    let out = countersign_in(dir.path(), &["show", "--patch", patch.to_str().unwrap()]);
+    assert_exit(&out, &[2]);
+    assert!(
+        said(&out).contains("overflow.diff:3: hunk header line numbers out of range"),
+        "{}",
+        said(&out)
+    );
+
+    let log = dir.path().join("cut.jsonl");
+    std::fs::write(
+        &log,
+        format!("{{\"seq\":1}},\"hash\":\"{}€\n", "a".repeat(63)),
+    )
+    .unwrap();
+    let out = countersign_in(dir.path(), &["replay", log.to_str().unwrap(), "--headless"]);
+    assert_exit(&out, &[1, 2]);
+    assert!(
+        said(&out).contains("record 1: it does not end with its hash"),
+        "{}",
+        said(&out)
+    );
+}

@@ -107,13 +107,18 @@ pub fn read(bytes: &[u8]) -> Result<Log, ChainError> {
 /// Checks one line: its own hash, its number and its link to the record before.
 fn check(line: &[u8], number: usize, prev: Option<&str>) -> Result<(Record, String), String> {
     let text = std::str::from_utf8(line).map_err(|_| "not UTF-8 text".to_string())?;
+    // Checking the ASCII `"}` end first makes `text.len() - 2` a character boundary.
     let split = text
         .len()
         .checked_sub(64 + 2 + HASH_MEMBER.len())
-        .filter(|&at| text.is_char_boundary(at) && text[at..].starts_with(HASH_MEMBER))
+        .filter(|&at| {
+            text.ends_with("\"}")
+                && text.is_char_boundary(at)
+                && text[at..].starts_with(HASH_MEMBER)
+        })
         .ok_or("it does not end with its hash")?;
     let hash = &text[split + HASH_MEMBER.len()..text.len() - 2];
-    if !text.ends_with("\"}") || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err("it does not end with its hash".into());
     }
     let body = format!("{}}}", &text[..split]);
@@ -259,5 +264,17 @@ mod tests {
             Err(ChainError::Tampered { record: 3, .. })
         ));
         assert_eq!(read(b""), Err(ChainError::Empty));
+    }
+
+    #[test]
+    fn a_line_ending_inside_a_character_is_tampering_not_a_panic() {
+        let line = format!("{{\"seq\":1}}{HASH_MEMBER}{}€\n", "a".repeat(63));
+        assert_eq!(
+            read(line.as_bytes()),
+            Err(ChainError::Tampered {
+                record: 1,
+                reason: "it does not end with its hash".into()
+            })
+        );
     }
 }

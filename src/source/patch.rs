@@ -286,6 +286,13 @@ impl<'a> Parser<'a> {
                     "malformed hunk header (expected `@@ -a[,b] +c[,d] @@`)",
                 )
             })?;
+        if old_start.checked_add(old_lines).is_none() || new_start.checked_add(new_lines).is_none()
+        {
+            return Err(self.err(
+                header_at,
+                "hunk header line numbers out of range (past 4294967295)",
+            ));
+        }
         self.pos += 1;
         let (mut old_left, mut new_left) = (old_lines, new_lines);
         let (mut old_no, mut new_no) = (old_start, new_start);
@@ -787,6 +794,16 @@ mod tests {
         assert_eq!(files[1].status, FileStatus::Renamed);
         assert_eq!(files[1].old_path.as_deref(), Some(&b"old.tf"[..]));
         assert_eq!(files[1].hunks.len(), 1);
+    }
+
+    #[test]
+    fn line_numbers_past_u32_are_an_error_not_an_overflow() {
+        let text = "--- a/x\n+++ b/x\n@@ -4294967295,2 +1,2 @@\n a\n b\n";
+        assert!(
+            err(text).starts_with("p.diff:3: hunk header line numbers out of range"),
+            "{}",
+            err(text)
+        );
     }
 
     #[test]
