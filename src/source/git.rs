@@ -213,20 +213,27 @@ fn oversized_file(repo: &Repository, delta: &git2::DiffDelta<'_>) -> Result<Opti
         digest(&old)?.as_ref(),
         digest(&new)?.as_ref(),
     );
-    let mut change = FileChange {
+    let mut change = delta_change(delta, FileContent::TooLarge, vec![hunk]);
+    change.finish();
+    Ok(Some(change))
+}
+
+/// The file `delta` changes, with `content` and `hunks` (not yet finished).
+fn delta_change(delta: &git2::DiffDelta<'_>, content: FileContent, hunks: Vec<Hunk>) -> FileChange {
+    let status = status_of(delta);
+    let (old, new) = (delta.old_file(), delta.new_file());
+    FileChange {
         old_path: (status != FileStatus::Added)
             .then(|| old.path_bytes().unwrap_or_default().to_vec()),
         new_path: (status != FileStatus::Deleted)
             .then(|| new.path_bytes().unwrap_or_default().to_vec()),
         status,
-        content: FileContent::TooLarge,
+        content,
         old_mode: mode_of(&old),
         new_mode: mode_of(&new),
         similarity: None,
-        hunks: vec![hunk],
-    };
-    change.finish();
-    Ok(Some(change))
+        hunks,
+    }
 }
 
 fn file_change(
@@ -270,18 +277,7 @@ fn file_change(
             hunks.push(text_hunk(patch, h)?);
         }
     }
-    let mut change = FileChange {
-        old_path: (status != FileStatus::Added)
-            .then(|| old.path_bytes().unwrap_or_default().to_vec()),
-        new_path: (status != FileStatus::Deleted)
-            .then(|| new.path_bytes().unwrap_or_default().to_vec()),
-        status,
-        content,
-        old_mode,
-        new_mode,
-        similarity: None,
-        hunks,
-    };
+    let mut change = delta_change(delta, content, hunks);
     if matches!(status, FileStatus::Renamed | FileStatus::Copied) {
         change.similarity = similarity(patch);
     }
