@@ -8,7 +8,6 @@ use std::fmt;
 
 use super::predicate::{HunkDecision, HunkReview, Verdict};
 use super::statement::Statement;
-use crate::model::Hunk;
 use crate::policy::finding::{Origin, Severity};
 use crate::review::State;
 
@@ -174,7 +173,9 @@ pub fn judge(
                 .iter()
                 .flat_map(|a| a.statement.predicate.hunks.iter().map(move |h| (a, h)))
                 .find(|(_, h)| {
-                    h.file == file && h.decision != HunkDecision::Rejected && overlaps(hunk, h)
+                    h.file == file
+                        && h.decision != HunkDecision::Rejected
+                        && hunk.new_side_overlaps(h.new_lines.start, h.new_lines.count)
                 });
             problems.push(match earlier {
                 Some((a, _)) => Problem::ChangedSinceApproval {
@@ -231,11 +232,4 @@ pub fn judge(
     }
     problems.dedup();
     problems
-}
-
-/// True when `hunk` (now) and an attested hunk of the same file cover overlapping new lines.
-fn overlaps(hunk: &Hunk, attested: &HunkReview) -> bool {
-    let end = |start: u32, count: u32| start + count.max(1);
-    hunk.new_start < end(attested.new_lines.start, attested.new_lines.count)
-        && attested.new_lines.start < end(hunk.new_start, hunk.new_lines)
 }

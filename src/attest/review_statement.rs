@@ -33,13 +33,15 @@ pub fn change_digest(change: &ChangeSet) -> String {
     }
 }
 
-/// `Name <email>` split into its parts (the email empty when there is none).
+/// `Name <email>` split into its parts. A reviewer given as a bare address (`ada@example.com`)
+/// is both; the email is empty when there is none.
 pub fn split_reviewer(reviewer: &str) -> (String, String) {
     match reviewer.rsplit_once('<') {
         Some((name, rest)) if rest.ends_with('>') => (
             name.trim().to_string(),
             rest.trim_end_matches('>').trim().to_string(),
         ),
+        _ if reviewer.contains('@') => (reviewer.trim().to_string(), reviewer.trim().to_string()),
         _ => (reviewer.trim().to_string(), String::new()),
     }
 }
@@ -177,5 +179,9 @@ mod tests {
             ("Ada Reviewer".into(), "ada@example.com".into())
         );
         assert_eq!(split_reviewer("ada"), ("ada".into(), String::new()));
+        assert_eq!(
+            split_reviewer("ada@example.com"),
+            ("ada@example.com".into(), "ada@example.com".into())
+        );
     }
 }

@@ -17,15 +17,22 @@ use crate::session::replay::Replay;
 use crate::session::store::{Store, read_log};
 
 /// Runs `attest`.
-pub fn run(args: &AttestArgs, cli: &Cli) -> Result<PathBuf> {
+pub fn run(args: &AttestArgs, cli: &Cli) -> Result<Signed> {
     let store = Store::locate(cli.store.as_deref(), Path::new("."))?;
     let path = store.find(&args.session)?;
     sign_session(&path, cli, args.out.as_deref())
 }
 
-/// Signs the finished session whose log is at `path`; returns where the attestation is kept
-/// (beside the log, `<id>.intoto.jsonl`).
-pub fn sign_session(path: &Path, cli: &Cli, out: Option<&Path>) -> Result<PathBuf> {
+/// Where a signed attestation went.
+pub struct Signed {
+    /// Beside the session log, `<id>.intoto.jsonl`.
+    pub kept: PathBuf,
+    /// Added to the head commit's notes (a git range).
+    pub noted: bool,
+}
+
+/// Signs the finished session whose log is at `path`.
+pub fn sign_session(path: &Path, cli: &Cli, out: Option<&Path>) -> Result<Signed> {
     let log = read_log(path)?;
     let finished = matches!(
         log.records.last().map(|r| &r.body),
@@ -60,29 +67,27 @@ pub fn sign_session(path: &Path, cli: &Cli, out: Option<&Path>) -> Result<PathBu
     if let Some(out) = out {
         write(out)?;
     }
-    if let SourceInfo::GitRange { head, .. } = &state.change.source {
-        notes::add(Path::new("."), head, &envelope)?;
-    }
-    Ok(kept)
+    let noted = match &state.change.source {
+        SourceInfo::GitRange { head, .. } => {
+            notes::add(Path::new("."), head, &envelope)?;
+            true
+        }
+        _ => false,
+    };
+    Ok(Signed { kept, noted })
 }
 
 /// Signs a review that just finished and says where its attestation went. Without `--key`,
 /// git's signing key or the default key file, the review stays unsigned with a note on how to
 /// sign it later; any other key problem is an error.
-pub fn sign_finished(
-    path: &Path,
-    id: &str,
-    cli: &Cli,
-    out: Option<&Path>,
-    range: bool,
-) -> Result<()> {
+pub fn sign_finished(path: &Path, id: &str, cli: &Cli, out: Option<&Path>) -> Result<()> {
     match sign_session(path, cli, out) {
-        Ok(kept) => {
-            println!("attestation signed: {}", kept.display());
+        Ok(signed) => {
+            println!("attestation signed: {}", signed.kept.display());
             if let Some(out) = out {
                 println!("  also written to {}", out.display());
             }
-            if range {
+            if signed.noted {
                 println!(
                     "  and added to the head commit's notes ({})",
                     notes::NOTES_REF

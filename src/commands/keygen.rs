@@ -9,6 +9,7 @@ use zeroize::Zeroizing;
 use crate::attest::allowed_signers::line_for;
 use crate::attest::key_location::{GitSigningConfig, KeyOrigin, default_key_path, locate};
 use crate::attest::new_key::{generate, refuse_existing, write_key_pair};
+use crate::attest::review_statement::split_reviewer;
 use crate::attest::signing_key::PASSPHRASE_VAR;
 use crate::cli::{Cli, KeygenArgs};
 use crate::error::{Error, Result};
@@ -95,11 +96,7 @@ fn passphrase(args: &KeygenArgs) -> Result<Zeroizing<String>> {
 /// The reviewer's email: from `--reviewer "Name <email>"`, else git's user.email.
 fn reviewer_email(cli: &Cli) -> Option<String> {
     if let Some(reviewer) = &cli.reviewer {
-        let email = match (reviewer.rfind('<'), reviewer.rfind('>')) {
-            (Some(open), Some(close)) if open < close => &reviewer[open + 1..close],
-            _ => reviewer.as_str(),
-        };
-        return Some(email.trim().to_string()).filter(|e| e.contains('@'));
+        return Some(split_reviewer(reviewer).1).filter(|e| e.contains('@'));
     }
     let config = git2::Repository::discover(".")
         .and_then(|r| r.config())

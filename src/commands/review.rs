@@ -322,8 +322,7 @@ fn play(
     }
     let ok = report(ending, &state, recorder.id(), run.lasting);
     if ending == Ending::Finished && run.lasting {
-        let range = matches!(state.change.source, SourceInfo::GitRange { .. });
-        super::attest::sign_finished(recorder.path(), recorder.id(), run.cli, run.out, range)?;
+        super::attest::sign_finished(recorder.path(), recorder.id(), run.cli, run.out)?;
     }
     Ok(ok)
 }

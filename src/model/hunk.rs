@@ -149,6 +149,12 @@ pub struct Hunk {
 }
 
 impl Hunk {
+    /// True when this hunk's new-side lines overlap the `count` lines from `start` (an empty
+    /// side counts as its one position).
+    pub fn new_side_overlaps(&self, start: u32, count: u32) -> bool {
+        self.new_start < start + count.max(1) && start < self.new_start + self.new_lines.max(1)
+    }
+
     /// Counts of (added, removed) lines of code or plan; metadata, binary and submodule hunks
     /// count none.
     pub fn line_stats(&self) -> (usize, usize) {

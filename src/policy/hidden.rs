@@ -8,6 +8,7 @@ use super::engine::RuleKind;
 use super::finding::{Anchor, Finding, Origin, Severity};
 use super::source_map::Span;
 use crate::model::{ChangeSet, LineKind};
+use crate::render::sanitize::is_hidden;
 
 /// The rule id of hidden or control characters.
 pub const HIDDEN_RULE: &str = "countersign-hidden-characters";
@@ -114,7 +115,8 @@ fn hidden_in(bytes: &[u8]) -> Seen {
                 0x00..=0x1F | 0x7F..=0x9F => {
                     seen.add(format!("U+{cp:04X} (a control character)"), false)
                 }
-                _ if is_invisible(cp) => {
+                // Bidirectional controls and C1 controls are matched above.
+                _ if is_hidden(cp) => {
                     seen.add(format!("U+{cp:04X} (an invisible character)"), false)
                 }
                 _ => {}
@@ -125,16 +127,6 @@ fn hidden_in(bytes: &[u8]) -> Seen {
         }
     }
     seen
-}
-
-/// Zero-width, default-ignorable, separator and non-character code points.
-fn is_invisible(cp: u32) -> bool {
-    matches!(cp,
-        0x00AD | 0x034F | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180F
-        | 0x200B..=0x200D | 0x2028 | 0x2029 | 0x2060..=0x2065 | 0x206A..=0x206F | 0x3164
-        | 0xFDD0..=0xFDEF | 0xFE00..=0xFE0F | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFF8
-        | 0x1BCA0..=0x1BCA3 | 0x1D173..=0x1D17A | 0xE0000..=0xE0FFF)
-        || cp & 0xFFFE == 0xFFFE
 }
 
 /// The look-alike script of a letter, when it has one.

@@ -71,7 +71,7 @@ fn marker_for(c: char) -> Option<String> {
 
 /// C1 controls, bidirectional controls, default-ignorable/invisible characters, line and
 /// paragraph separators and non-characters.
-fn is_hidden(cp: u32) -> bool {
+pub(crate) fn is_hidden(cp: u32) -> bool {
     matches!(cp,
         0x80..=0x9F
         | 0x00AD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180F

@@ -96,10 +96,7 @@ pub fn carry(old: &State, mut fresh: State) -> State {
 fn replaces(new: &Hunk, old: &Hunk) -> bool {
     match (&new.kind, &old.kind) {
         (HunkKind::Resource { address: a, .. }, HunkKind::Resource { address: b, .. }) => a == b,
-        _ => {
-            let end = |h: &Hunk| h.new_start + h.new_lines.max(1);
-            new.new_start < end(old) && old.new_start < end(new)
-        }
+        _ => new.new_side_overlaps(old.new_start, old.new_lines),
     }
 }
 
