@@ -39,10 +39,8 @@ pub struct GitSigningConfig {
 impl GitSigningConfig {
     /// The configuration in effect in `dir`: the repository's around it, else the user's.
     pub fn read(dir: &Path) -> GitSigningConfig {
-        let config = git2::Repository::discover(dir)
-            .and_then(|r| r.config())
-            .or_else(|_| git2::Config::open_default());
-        let get = |key: &str| config.as_ref().ok().and_then(|c| c.get_string(key).ok());
+        let config = crate::source::git::config_at(dir);
+        let get = |key: &str| config.as_ref().and_then(|c| c.get_string(key).ok());
         GitSigningConfig {
             format: get("gpg.format"),
             signing_key: get("user.signingkey"),

@@ -98,11 +98,7 @@ fn reviewer_email(cli: &Cli) -> Option<String> {
     if let Some(reviewer) = &cli.reviewer {
         return Some(split_reviewer(reviewer).1).filter(|e| e.contains('@'));
     }
-    let config = git2::Repository::discover(".")
-        .and_then(|r| r.config())
-        .or_else(|_| git2::Config::open_default())
-        .ok()?;
-    config
+    crate::source::git::config_at(Path::new("."))?
         .get_string("user.email")
         .ok()
         .filter(|e| !e.is_empty())

@@ -90,10 +90,8 @@ fn reviewer(cli: &Cli, root: &Path) -> String {
     if let Some(r) = &cli.reviewer {
         return r.clone();
     }
-    let config = git2::Repository::discover(root)
-        .and_then(|r| r.config())
-        .or_else(|_| git2::Config::open_default());
-    let get = |key: &str| config.as_ref().ok().and_then(|c| c.get_string(key).ok());
+    let config = crate::source::git::config_at(root);
+    let get = |key: &str| config.as_ref().and_then(|c| c.get_string(key).ok());
     match (get("user.name"), get("user.email")) {
         (Some(name), Some(email)) => format!("{name} <{email}>"),
         (Some(name), None) => name,
@@ -182,7 +180,7 @@ pub fn review(
     drop(busy);
     let reopen = reopen_of(source, linked_plan);
     let source_key = source_key(&reopen, &loaded.state.change.source);
-    if let Some(entry) = run.store.resumable(&source_key)?
+    if let Some(entry) = run.store.resumable(Some(&source_key))?
         && offer_resume(&entry)?
     {
         let path = run.store.log_path(&entry.id);
@@ -211,17 +209,12 @@ fn resume(id: Option<&str>, policy: &PolicyArgs, root: &Path, run: Run) -> Resul
     let path = match id {
         Some(id) => store.find(id)?,
         None => {
-            let entry = store
-                .list()?
-                .into_iter()
-                .rev()
-                .find(Entry::resumable)
-                .ok_or_else(|| {
-                    Error::Usage(format!(
-                        "no unfinished review to resume in {}",
-                        store.dir().display()
-                    ))
-                })?;
+            let entry = store.resumable(None)?.ok_or_else(|| {
+                Error::Usage(format!(
+                    "no unfinished review to resume in {}",
+                    store.dir().display()
+                ))
+            })?;
             store.log_path(&entry.id)
         }
     };

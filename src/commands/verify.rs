@@ -128,10 +128,7 @@ fn allowed_signers_path(args: &VerifyArgs) -> Result<PathBuf> {
     if let Some(p) = &args.allowed_signers {
         return Ok(p.clone());
     }
-    git2::Repository::discover(".")
-        .and_then(|r| r.config())
-        .or_else(|_| git2::Config::open_default())
-        .ok()
+    crate::source::git::config_at(Path::new("."))
         .and_then(|c| c.get_path("gpg.ssh.allowedSignersFile").ok())
         .ok_or_else(|| {
             Error::Usage(

@@ -186,13 +186,13 @@ impl Store {
         Ok(all)
     }
 
-    /// The newest session of `source_key` that can be resumed.
-    pub fn resumable(&self, source_key: &str) -> Result<Option<Entry>> {
+    /// The newest session that can be resumed, of `source_key` when given.
+    pub fn resumable(&self, source_key: Option<&str>) -> Result<Option<Entry>> {
         Ok(self
             .list()?
             .into_iter()
             .rev()
-            .find(|e| e.source_key == source_key && e.resumable()))
+            .find(|e| e.resumable() && source_key.is_none_or(|k| e.source_key == k)))
     }
 }
 

@@ -166,6 +166,15 @@ pub fn file_versions(
 }
 
 /// A libgit2 failure on a repository already opened: an internal error.
+/// The git configuration in effect in `dir`: the repository's around it (which includes the
+/// user's and the system's), else the user's own.
+pub fn config_at(dir: &Path) -> Option<git2::Config> {
+    Repository::discover(dir)
+        .and_then(|r| r.config())
+        .or_else(|_| git2::Config::open_default())
+        .ok()
+}
+
 pub(crate) fn git_err(e: git2::Error) -> Error {
     Error::Internal(format!("git: {}", e.message()))
 }
