@@ -12,6 +12,7 @@ pub mod config;
 /// The sample change `countersign demo` opens: a small platform repository and an AI agent's
 /// pull request on it.
 pub mod demo;
+pub mod discard;
 pub mod error;
 pub mod model;
 pub mod policy;

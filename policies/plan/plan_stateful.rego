@@ -72,10 +72,10 @@ deny contains f if {
 	some i, rc in input.resource_changes
 	is_object(rc)
 	object.get(rc, "mode", "managed") == "managed"
-	is_string(rc.type)
-	stateful(rc.type)
 	some d in destructive_actions
 	rc.change.actions == d.actions
+	is_string(rc.type)
+	stateful(rc.type)
 	address := object.get(rc, "address", sprintf("%s.%s", [rc.type, object.get(rc, "name", "?")]))
 	f := lib.finding(
 		d.rule,

@@ -324,6 +324,25 @@ admin_action(a) if full_wildcard(a)
 
 admin_action(a) if norm(a) == "iam:*"
 
+# Every action string the statements allow. What each one is gets worked out once, as a set
+# or object keyed by the string, however many statements repeat it: the rules below look
+# their actions up instead of calling the functions above for every statement.
+allowed_actions contains a.value if {
+	some s in statements
+	s.allow
+	some a in s.actions
+}
+
+full_wildcards contains a if {
+	some a in allowed_actions
+	full_wildcard(a)
+}
+
+service_wildcards contains a if {
+	some a in allowed_actions
+	service_wildcard(a)
+}
+
 # ---------------------------------------------------------------------------------------------
 # Rules
 
@@ -331,7 +350,7 @@ deny contains f if {
 	some s in statements
 	identity_allow(s)
 	some a in s.actions
-	full_wildcard(a.value)
+	a.value in full_wildcards
 	f := wildcard_action_finding(s, a, "every action of every service")
 }
 
@@ -339,7 +358,7 @@ deny contains f if {
 	some s in statements
 	identity_allow(s)
 	some a in s.actions
-	service_wildcard(a.value)
+	a.value in service_wildcards
 	f := wildcard_action_finding(s, a, sprintf("every %s action", [split(norm(a.value), ":")[0]]))
 }
 
@@ -391,19 +410,31 @@ permissions_management(a) if regex.match(`^[a-z0-9-]+:[a-z*]*(policy|permission|
 # Actions aws-iam-wildcard-resource reports: writes other rules do not already report.
 write_on_every_resource(s) := [a |
 	some a in s.actions
-	not full_wildcard(a.value)
-	not service_wildcard(a.value)
-	not read_only(a.value)
-	not norm(a.value) in unrestrictable
+	a.value in plain_writes
 	count(escalations(s, a)) == 0
 ]
+
+# Allowed actions that write, are not wildcards, and do not escalate whatever their resource.
+plain_writes contains a if {
+	some a in allowed_actions
+	not a in full_wildcards
+	not a in service_wildcards
+	not read_only(a)
+	not norm(a) in unrestrictable
+	count(escalations_anywhere[a]) == 0
+}
+
+permission_writes contains a if {
+	some a in plain_writes
+	permissions_management(a)
+}
 
 deny contains f if {
 	some s in statements
 	identity_allow(s)
 	some r in s.resources
 	r.value == "*"
-	actions := [a.value | some a in write_on_every_resource(s); permissions_management(a.value)]
+	actions := [a.value | some a in write_on_every_resource(s); a.value in permission_writes]
 	count(actions) > 0
 	f := wildcard_resource_finding(s, r, "high", actions, "permission-management")
 }
@@ -414,7 +445,7 @@ warn contains f if {
 	some r in s.resources
 	r.value == "*"
 	writes := write_on_every_resource(s)
-	count([a | some a in writes; permissions_management(a.value)]) == 0
+	count([a | some a in writes; a.value in permission_writes]) == 0
 	actions := [a.value | some a in writes]
 	count(actions) > 0
 	f := wildcard_resource_finding(s, r, "medium", actions, "write")
@@ -456,23 +487,25 @@ escalation_on_wildcard := {
 # The escalations action `a` of statement `s` grants: {name: consequence}. Patterns narrower
 # than "iam:*" count ("iam:Put*", "iam:Attach*Policy"); full and service wildcards are
 # aws-iam-wildcard-action's.
-escalations(s, a) := object.union(
-	{x: why |
-		not full_wildcard(a.value)
-		not service_wildcard(a.value)
-		plain_pattern(a.value)
-		some x, why in escalation_on_any
-		glob.match(norm(a.value), [], x)
-	},
-	{x: why |
-		not full_wildcard(a.value)
-		not service_wildcard(a.value)
-		plain_pattern(a.value)
-		wildcard_resource(s)
-		some x, why in escalation_on_wildcard
-		glob.match(norm(a.value), [], x)
-	},
-)
+escalations(s, a) := object.union(escalations_anywhere[a.value], wildcard_escalations(s, a))
+
+wildcard_escalations(s, a) := escalations_on_wildcard[a.value] if wildcard_resource(s)
+
+else := {}
+
+# For each allowed action string, the escalations it grants whatever its resource, and those
+# it grants on a wildcard resource.
+escalations_anywhere[a] := matching_escalations(a, escalation_on_any) if some a in allowed_actions
+
+escalations_on_wildcard[a] := matching_escalations(a, escalation_on_wildcard) if some a in allowed_actions
+
+matching_escalations(a, table) := {x: why |
+	not full_wildcard(a)
+	not service_wildcard(a)
+	plain_pattern(a)
+	some x, why in table
+	glob.match(norm(a), [], x)
+}
 
 # An action pattern glob.match can take (IAM allows only letters, digits, "*" and "?").
 plain_pattern(a) if regex.match(`^[a-z0-9:*?_-]+$`, norm(a))

@@ -56,10 +56,17 @@ all_ports(v) if {
 }
 
 # The admin ports an ingress rule exposes.
-exposed_admin_ports(v) := {p | some p, _ in admin_ports; all_ports(v)} | {p |
-	some p, _ in admin_ports
-	lib.port_in_range(v.from_port, v.to_port, p)
+exposed_admin_ports(v) := every_admin_port if all_ports(v)
+
+else := ports if {
+	from := to_number(v.from_port)
+	to := to_number(v.to_port)
+	ports := {p | some p, _ in admin_ports; from <= p; p <= to}
 }
+
+else := set()
+
+every_admin_port := {p | some p, _ in admin_ports}
 
 deny contains f if {
 	some o in open_to_world

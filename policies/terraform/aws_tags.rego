@@ -42,21 +42,23 @@ tags_of(r) := {"value": r.values.tags_all, "path": array.concat(r.path, ["tags_a
 	is_object(object.get(r.values, "tags_all", null))
 } else := {"value": object.get(r.values, "tags", null), "path": array.concat(r.path, ["tags"])}
 
-# A tag is present when it has a value (an expression counts: it is unknown).
-has_tag(tags, key) if {
-	v := tags[key]
-	v != ""
-	v != null
-}
+# The tags value alone, for the check every taggable resource goes through (tags_of builds
+# the path too, which only a finding needs).
+tags_value(values) := values.tags_all if is_object(object.get(values, "tags_all", null))
+
+else := object.get(values, "tags", null)
 
 warn contains f if {
 	some type, resources in lib.by_type
 	taggable_types[type]
 	some r in resources
-	t := tags_of(r)
-	not is_string(t.value)
-	missing := [k | some k in required_tags; not has_tag(object_or_empty(t.value), k)]
+	value := tags_value(r.values)
+	not is_string(value)
+	tags := object_or_empty(value)
+	# A tag is present when it has a value (an expression counts: it is unknown).
+	missing := [k | some k in required_tags; object.get(tags, k, "") in {"", null}]
 	count(missing) > 0
+	t := tags_of(r)
 	f := lib.finding(
 		"aws-tags-missing",
 		"low",

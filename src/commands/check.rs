@@ -13,7 +13,10 @@ use serde_json::Value;
 use crate::model::ChangeSet;
 use crate::policy::bundle::Bundle;
 use crate::policy::engine::{Engine, Namespaces, RuleKind};
-use crate::policy::evaluate::{Evaluation, evaluate_files, evaluate_hunks, evaluate_plan};
+use crate::policy::evaluate::{
+    Evaluation, evaluate_files, evaluate_hunks, evaluate_plan, evaluate_plan_document,
+    place_plan_findings,
+};
 use crate::policy::finding::Origin;
 use crate::policy::hidden;
 use crate::policy::plan_link::relocate;
@@ -60,6 +63,54 @@ pub fn engine_for(args: &PolicyArgs) -> Result<(Bundle, Engine)> {
         })?;
     let engine = Engine::new(&bundle, &namespaces, limit)?;
     Ok((bundle, engine))
+}
+
+/// A change and what the policies found on it.
+pub struct Checked {
+    /// The change.
+    pub change: ChangeSet,
+    /// The policy bundle evaluated.
+    pub bundle: Bundle,
+    /// What it found.
+    pub eval: Evaluation,
+}
+
+/// Loads the change `source` names and evaluates the policies `args` select on it (see
+/// [`evaluate`]). A plan's policies start as soon as its JSON is read, alongside the rendering
+/// of its changes.
+pub fn load_and_evaluate(
+    source: &Source,
+    linked_plan: Option<&Path>,
+    args: &PolicyArgs,
+) -> Result<Checked> {
+    let Source::Plan(path) = source else {
+        let (change, document) = source.load_with_plan()?;
+        let (bundle, eval) = evaluate(source, &change, document.as_ref(), linked_plan, args)?;
+        return Ok(Checked {
+            change,
+            bundle,
+            eval,
+        });
+    };
+    let (bytes, name) = crate::source::read_input(path)?;
+    let document = crate::source::plan::read_json(&bytes, &name)?;
+    let (change, evaluated) = rayon::join(
+        || crate::source::plan::change_of(&document, &bytes, &name),
+        || -> Result<_> {
+            let (bundle, engine) = engine_for(args)?;
+            let name = path.display().to_string();
+            Ok((bundle, evaluate_plan_document(&engine, &document, &name)))
+        },
+    );
+    let change = change?;
+    let (bundle, mut eval) = evaluated?;
+    place_plan_findings(&mut eval.findings, &change, &document);
+    eval.findings.extend(hidden::scan(&change));
+    Ok(Checked {
+        change,
+        bundle,
+        eval,
+    })
 }
 
 /// Evaluates the policies `args` select on a change loaded from `source` (`plan_document`:
@@ -122,14 +173,11 @@ pub fn run(args: &CheckArgs, color: ColorChoice, config: Option<&Path>) -> Resul
     let config = Config::load(config, &repo_root(Path::new(".")))?;
     let source = args.source.source();
     let busy = super::progress::spinner("loading the change and evaluating the policies");
-    let (change, document) = source.load_with_plan()?;
-    let (bundle, eval) = evaluate(
-        &source,
-        &change,
-        document.as_ref(),
-        args.source.linked_plan(),
-        &args.policy,
-    )?;
+    let Checked {
+        change,
+        bundle,
+        eval,
+    } = load_and_evaluate(&source, args.source.linked_plan(), &args.policy)?;
     drop(busy);
     let mut out = std::io::stdout().lock();
     let written = match args.format {

@@ -12,24 +12,19 @@ use super::output::{Output, use_color};
 /// Runs `show`.
 pub fn run(args: &ShowArgs, color: ColorChoice, theme: Option<&str>) -> Result<()> {
     let source = args.source.source();
-    let (change, document) = source.load_with_plan()?;
-    let eval = if args.findings {
-        let (_, eval) = super::check::evaluate(
-            &source,
-            &change,
-            document.as_ref(),
-            args.source.linked_plan(),
-            &args.policy,
-        )?;
+    let (change, eval) = if args.findings {
+        let checked =
+            super::check::load_and_evaluate(&source, args.source.linked_plan(), &args.policy)?;
+        let eval = checked.eval;
         for e in &eval.errors {
             eprintln!(
                 "countersign: warning: {}: {} ({})",
                 e.location, e.message, e.input
             );
         }
-        eval
+        (checked.change, eval)
     } else {
-        Evaluation::default()
+        (source.load()?, Evaluation::default())
     };
     let mut out = Output::open(!args.no_pager && args.format == ShowFormat::Text);
     let written = match args.format {

@@ -271,6 +271,7 @@ impl Engine {
                 }),
             }
         }
+        crate::discard::later(engine);
         out
     }
 }

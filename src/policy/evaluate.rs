@@ -260,6 +260,15 @@ fn run_rules(
 /// (by `path` into `resource_changes`, or by `resource` address). A finding that the plan's
 /// "before" values also have is pre-existing.
 pub fn evaluate_plan(engine: &Engine, change: &ChangeSet, plan: &Value, name: &str) -> Evaluation {
+    let mut out = evaluate_plan_document(engine, plan, name);
+    place_plan_findings(&mut out.findings, change, plan);
+    out
+}
+
+/// The findings of the policies on a plan's JSON document, not yet placed on the change's
+/// hunks ([`place_plan_findings`] does that), so evaluation need not wait for the change to be
+/// rendered.
+pub fn evaluate_plan_document(engine: &Engine, plan: &Value, name: &str) -> Evaluation {
     let mut out = Evaluation::default();
     // The plan is converted once; its "before" state shares every value it does not change.
     let input = input_value(plan);
@@ -274,7 +283,7 @@ pub fn evaluate_plan(engine: &Engine, change: &ChangeSet, plan: &Value, name: &s
     );
     out.errors = errors;
     // Policies judge the real values, but what they say must not repeat a secret.
-    let secrets = crate::source::plan::sensitive_values(plan);
+    let scrubber = Scrubber::new(&crate::source::plan::sensitive_values(plan));
     for f in &mut findings {
         for text in [
             Some(&mut f.message),
@@ -284,12 +293,21 @@ pub fn evaluate_plan(engine: &Engine, change: &ChangeSet, plan: &Value, name: &s
         .into_iter()
         .flatten()
         {
-            *text = scrub(text, &secrets);
+            if let Some(clean) = scrubber.scrub(text) {
+                *text = clean;
+            }
         }
     }
     mark_pre_existing(&mut findings, &before);
+    out.findings = findings;
+    out
+}
+
+/// Places the findings of [`evaluate_plan_document`] on the hunks of the plan's change: each
+/// on the hunk of its resource, at the lines of the attribute it names.
+pub fn place_plan_findings(findings: &mut [Finding], change: &ChangeSet, plan: &Value) {
     let addresses = crate::source::plan::resource_addresses(plan);
-    for f in &mut findings {
+    for f in findings {
         let by_path = match f.path.as_deref() {
             Some([Step::Key(k), Step::Index(i), ..]) if k == "resource_changes" => {
                 addresses.get(*i).copied().flatten()
@@ -309,8 +327,6 @@ pub fn evaluate_plan(engine: &Engine, change: &ChangeSet, plan: &Value, name: &s
             f.anchor = Anchor::Hunks(vec![h.id.clone()]);
         }
     }
-    out.findings = findings;
-    out
 }
 
 /// The lines of the attribute a plan finding points at (`resource_changes[i].change.after.…`)
@@ -346,31 +362,68 @@ fn attribute_span(
         .map(|v| Span::new(v.start, v.end))
 }
 
-/// `text` with every occurrence of a secret replaced by `(sensitive)`, longest first. Values
-/// shorter than four characters (`0`, `true`, `us`) are replaced only as whole words, so a
-/// message keeps its meaning.
-fn scrub(text: &str, secrets: &[String]) -> String {
-    let mut sorted: Vec<&String> = secrets.iter().filter(|s| !s.is_empty()).collect();
-    sorted.sort_by_key(|s| std::cmp::Reverse(s.len()));
-    let mut out = text.to_string();
-    for secret in sorted {
-        if secret.chars().count() >= 4 {
-            out = out.replace(secret.as_str(), "(sensitive)");
-        } else {
-            out = out
+/// Replaces every occurrence of a secret in a text by `(sensitive)`, the longest secret
+/// first where two overlap. Values shorter than four characters (`0`, `true`, `us`) are
+/// replaced only as whole words, so a message keeps its meaning.
+struct Scrubber {
+    /// The secrets of four characters or more, as one automaton.
+    long: Option<aho_corasick::AhoCorasick>,
+    /// The shorter ones.
+    short: Vec<String>,
+}
+
+impl Scrubber {
+    fn new(secrets: &[String]) -> Scrubber {
+        let (long, short): (Vec<&String>, Vec<&String>) = secrets
+            .iter()
+            .filter(|s| !s.is_empty())
+            .partition(|s| s.chars().count() >= 4);
+        let long = (!long.is_empty())
+            .then(|| {
+                aho_corasick::AhoCorasick::builder()
+                    .match_kind(aho_corasick::MatchKind::LeftmostLongest)
+                    .build(&long)
+                    .ok()
+            })
+            .flatten();
+        Scrubber {
+            long,
+            short: short.into_iter().cloned().collect(),
+        }
+    }
+
+    /// `text` scrubbed, or `None` when it holds no secret.
+    fn scrub(&self, text: &str) -> Option<String> {
+        let mut out = None;
+        if let Some(ac) = &self.long
+            && ac.is_match(text)
+        {
+            let mut scrubbed = String::with_capacity(text.len());
+            ac.replace_all_with(text, &mut scrubbed, |_, _, dst| {
+                dst.push_str("(sensitive)");
+                true
+            });
+            out = Some(scrubbed);
+        }
+        let current = out.as_deref().unwrap_or(text);
+        let is_short_secret = |w: &str| self.short.iter().any(|s| s == w);
+        let words = current.split(|c: char| !c.is_alphanumeric());
+        if !self.short.is_empty() && words.clone().any(is_short_secret) {
+            let replaced: String = current
                 .split_inclusive(|c: char| !c.is_alphanumeric())
                 .map(|w| {
                     let word = w.trim_end_matches(|c: char| !c.is_alphanumeric());
-                    if word == secret {
+                    if is_short_secret(word) {
                         w.replacen(word, "(sensitive)", 1)
                     } else {
                         w.to_string()
                     }
                 })
                 .collect();
+            out = Some(replaced);
         }
+        out
     }
-    out
 }
 
 /// The plan as it was before: every change's `after` replaced by its `before`, so policies
@@ -420,14 +473,18 @@ pub fn risky_hunks(findings: &[Finding]) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::scrub;
+    use super::Scrubber;
 
     #[test]
     fn secrets_are_scrubbed_from_messages() {
-        let secrets = vec!["hunter22".to_string(), "22".to_string()];
+        let secrets = ["hunter22", "22", "hunter2", ""].map(String::from);
+        let scrubber = Scrubber::new(&secrets);
         assert_eq!(
-            scrub("password hunter22 on port 22, 220", &secrets),
-            "password (sensitive) on port (sensitive), 220"
+            scrubber
+                .scrub("password hunter22 on port 22, 220")
+                .as_deref(),
+            Some("password (sensitive) on port (sensitive), 220")
         );
+        assert_eq!(scrubber.scrub("nothing secret on port 220"), None);
     }
 }

@@ -128,7 +128,7 @@ fn added_text(file: &crate::model::FileChange) -> String {
 }
 
 /// Reads a file the user named, or standard input for `-`.
-fn read_input(path: &Path) -> Result<(Vec<u8>, String)> {
+pub(crate) fn read_input(path: &Path) -> Result<(Vec<u8>, String)> {
     if path == Path::new("-") {
         let mut buf = Vec::new();
         std::io::stdin()

@@ -110,6 +110,13 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<ChangeSet> {
 /// parsed once.
 pub fn parse_with_document(bytes: &[u8], name: &str) -> Result<(ChangeSet, Value)> {
     let plan = read_json(bytes, name)?;
+    let change = change_of(&plan, bytes, name)?;
+    Ok((change, plan))
+}
+
+/// The change a plan's JSON document (`plan`, read from the file `bytes`) describes: one hunk
+/// per resource change, grouped by module.
+pub fn change_of(plan: &Value, bytes: &[u8], name: &str) -> Result<ChangeSet> {
     let root = plan
         .as_object()
         .ok_or_else(|| Error::input(name, "not a Terraform plan: expected a JSON object"))?;
@@ -209,7 +216,7 @@ pub fn parse_with_document(bytes: &[u8], name: &str) -> Result<(ChangeSet, Value
         notes,
         value_lines,
     };
-    Ok((change, plan))
+    Ok(change)
 }
 
 fn module_path(module: &str) -> Vec<u8> {
