@@ -8,6 +8,7 @@ use countersign::commands;
 use countersign::commands::check::Verdict;
 
 fn main() -> ExitCode {
+    countersign::tui::timings::start();
     let cli = Cli::parse();
     // A bug must not show a raw panic: report it as an internal error (exit 3).
     std::panic::set_hook(Box::new(|info| {

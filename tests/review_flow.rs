@@ -166,3 +166,61 @@ fn actions_round_trip_through_json_for_session_logs() {
         assert_eq!(serde_json::from_str::<Action>(&json).unwrap(), a, "{json}");
     }
 }
+
+#[test]
+fn nothing_is_approved_before_the_findings_arrive_and_nothing_done_is_lost() {
+    let loaded = review_support::demo_loaded();
+    let findings = loaded.state.findings.clone();
+    assert!(!findings.is_empty());
+    let (change, options) = (loaded.state.change.clone(), loaded.state.options.clone());
+    let mut state = countersign::review::State::awaiting_findings(change, options);
+    drive(
+        &mut state,
+        &[Action::Resize {
+            width: 100,
+            height: 30,
+        }],
+    );
+    assert!(
+        state.header.ends_with("evaluating policies…"),
+        "{}",
+        state.header
+    );
+    // A hunk read to its end still cannot be approved, nor the review finished.
+    let read = (0..state.hunks.len())
+        .find(|&i| loaded.state.hunks[i].risky)
+        .unwrap();
+    state.cursor = read;
+    drive(&mut state, &[Action::Top]);
+    read_through(&mut state);
+    assert!(state.progress[read].is_complete());
+    drive(&mut state, &[Action::Approve]);
+    assert!(state.decisions.iter().all(Option::is_none));
+    assert!(state.prompt.is_none());
+    let flash = state.flash.clone().unwrap();
+    assert!(
+        flash.warn && flash.text.contains("still being evaluated"),
+        "{flash:?}"
+    );
+    drive(&mut state, &[Action::Finish]);
+    assert!(state.overlay.is_none());
+    // A rejection and a comment are taken.
+    drive(&mut state, &[Action::Reject]);
+    type_text(&mut state, "open to the world");
+    drive(&mut state, &[Action::Submit]);
+    let rejected = state.decisions.iter().position(Option::is_some).unwrap();
+    let cursor = state.cursor;
+    state.receive_findings(findings.clone(), 0);
+    assert!(!state.findings_pending);
+    assert_eq!(state.cursor, cursor);
+    assert!(state.decisions[rejected].is_some());
+    assert_eq!(state.decisions.iter().filter(|d| d.is_some()).count(), 1);
+    // The same review as if loaded with its findings: hunks, risk, notes and header.
+    let direct = loaded.state;
+    assert_eq!(state.findings, direct.findings);
+    assert_eq!(state.hunks, direct.hunks);
+    assert_eq!(state.header, direct.header);
+    // A risky hunk read before its findings arrived must be read again where they are.
+    assert!(state.hunks[read].risky);
+    assert!(!state.progress[read].is_complete());
+}

@@ -88,6 +88,11 @@ impl Session {
         }
     }
 
+    /// Waits until the policies' findings have arrived (the review opens before them).
+    fn wait_for_findings(&self) -> String {
+        self.wait_for("policies evaluated")
+    }
+
     fn keys(&mut self, keys: &str) {
         self.writer.write_all(keys.as_bytes()).unwrap();
         self.writer.flush().unwrap();
@@ -180,6 +185,7 @@ fn a_whole_review_in_a_terminal() {
     let mut s = Session::start(repo.path(), &script, &[]);
     s.wait_for("hunk 1/1");
     s.wait_for("docs/runbook.md");
+    s.wait_for_findings();
     // Navigate away and back.
     s.keys("J");
     s.wait_for("main.tf ·");
@@ -250,6 +256,59 @@ fn quitting_with_q_or_ctrl_c_restores_the_terminal() {
 }
 
 #[test]
+fn the_review_opens_before_the_policies_finish_and_approval_waits_for_them() {
+    let repo = repo();
+    // A policy that takes a while (about a second and a half in a debug build).
+    repo.write(
+        "policy/slow.rego",
+        "package main\n\nimport rego.v1\n\ndeny contains msg if {\n\tinput.resource.aws_security_group.db\n\tcount([x | some x in numbers.range(1, 1000000); x % 7 == 0]) > 0\n\tmsg := \"aws_security_group.db: looked at by a slow policy\"\n}\n",
+    );
+    let script = format!(
+        "'{}' review main..feature --policies policy --policy-timeout 300; echo EXIT=$?",
+        bin()
+    );
+    let mut s = Session::start(repo.path(), &script, &[]);
+    let first = s.wait_for("hunk 1/1");
+    assert!(first.contains("evaluating policies…"), "{first}");
+    assert!(first.contains("step 1: check the dashboard"), "{first}");
+    s.keys("a");
+    s.wait_for("the policies are still being evaluated");
+    let arrived = s.wait_for_findings();
+    assert!(!arrived.contains("evaluating policies…"), "{arrived}");
+    s.keys("q");
+    let (text, _) = s.finish();
+    assert!(text.contains("EXIT=0"), "{text}");
+    // The arrival is in the session log, with the slow policy's finding, so a replay adds
+    // the findings at the same point.
+    let listing = std::process::Command::new(bin())
+        .args(["sessions", "--format", "json"])
+        .current_dir(repo.path())
+        .output()
+        .unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&listing.stdout).unwrap();
+    let id = rows[0]["id"].as_str().unwrap();
+    let log = repo
+        .path()
+        .join(".git/countersign/sessions")
+        .join(format!("{id}.jsonl"));
+    let log = std::fs::read_to_string(&log).unwrap();
+    let arrival = log
+        .lines()
+        .find(|l| l.contains(r#""type":"findings""#))
+        .expect(&log);
+    assert!(arrival.contains("looked at by a slow policy"), "{arrival}");
+    let transcript = std::process::Command::new(bin())
+        .args(["replay", id, "--headless"])
+        .current_dir(repo.path())
+        .output()
+        .unwrap();
+    let transcript = String::from_utf8_lossy(&transcript.stdout);
+    let refused = transcript.find("still being evaluated").expect(&transcript);
+    let findings = transcript.find("policies evaluated").expect(&transcript);
+    assert!(refused < findings, "{transcript}");
+}
+
+#[test]
 fn a_panic_inside_the_review_restores_the_terminal() {
     let repo = repo();
     let script = format!("'{}' review main..feature; echo EXIT=$?; stty -a", bin());
@@ -266,6 +325,7 @@ fn a_panic_inside_the_review_restores_the_terminal() {
 fn decide_two(s: &mut Session) {
     s.wait_for("hunk 1/1");
     s.wait_for("docs/runbook.md");
+    s.wait_for_findings();
     for _ in 0..4 {
         s.keys(" ");
     }
@@ -493,6 +553,7 @@ fn hidden_text_is_shown_with_markers_and_flagged_on_each_hunk() {
     repo.commit("hidden");
     let script = format!("'{}' review main..feature; echo EXIT=$?", bin());
     let mut s = Session::start(repo.path(), &script, &[]);
+    s.wait_for_findings();
     let mut seen = Vec::new();
     for (file, shown) in [
         ("iam.tf", "Action = \"*\"␛[2K␍Action = \"s3:GetObject\""),

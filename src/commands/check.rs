@@ -94,8 +94,10 @@ pub fn load_and_evaluate(
     };
     let (bytes, name) = crate::source::read_input(path)?;
     let document = crate::source::plan::read_json(&bytes, &name)?;
+    let sha256 = crate::model::sha256_hex(&bytes);
+    drop(bytes);
     let (change, evaluated) = rayon::join(
-        || crate::source::plan::change_of(&document, &bytes, &name),
+        || crate::source::plan::change_of(&document, sha256, &name),
         || -> Result<_> {
             let (bundle, engine) = engine_for(args)?;
             let name = path.display().to_string();
@@ -105,6 +107,7 @@ pub fn load_and_evaluate(
     let change = change?;
     let (bundle, mut eval) = evaluated?;
     place_plan_findings(&mut eval.findings, &change, &document);
+    crate::discard::later(document);
     eval.findings.extend(hidden::scan(&change));
     Ok(Checked {
         change,
@@ -123,29 +126,40 @@ pub fn evaluate(
     linked_plan: Option<&Path>,
     args: &PolicyArgs,
 ) -> Result<(Bundle, Evaluation)> {
-    let (bundle, mut eval) = evaluate_policies(source, change, plan_document, linked_plan, args)?;
-    eval.findings.extend(hidden::scan(change));
+    let (bundle, engine) = engine_for(args)?;
+    let eval = evaluate_with(&engine, source, change, plan_document, linked_plan)?;
     Ok((bundle, eval))
 }
 
-/// The Rego policies' part of [`evaluate`].
-fn evaluate_policies(
+/// [`evaluate`] with an engine already loaded.
+pub fn evaluate_with(
+    engine: &Engine,
     source: &Source,
     change: &ChangeSet,
     plan_document: Option<&Value>,
     linked_plan: Option<&Path>,
-    args: &PolicyArgs,
-) -> Result<(Bundle, Evaluation)> {
-    let (bundle, engine) = engine_for(args)?;
+) -> Result<Evaluation> {
+    let mut eval = evaluate_policies(engine, source, change, plan_document, linked_plan)?;
+    eval.findings.extend(hidden::scan(change));
+    Ok(eval)
+}
+
+/// The Rego policies' part of [`evaluate_with`].
+fn evaluate_policies(
+    engine: &Engine,
+    source: &Source,
+    change: &ChangeSet,
+    plan_document: Option<&Value>,
+    linked_plan: Option<&Path>,
+) -> Result<Evaluation> {
     let missing = || Error::Internal("a plan source came without its document".into());
     if let Source::Plan(path) = source {
         let document = plan_document.ok_or_else(missing)?;
         let name = path.display().to_string();
-        return Ok((bundle, evaluate_plan(&engine, change, document, &name)));
+        return Ok(evaluate_plan(engine, change, document, &name));
     }
     let versions = source.file_versions(change)?;
-    let mut eval =
-        evaluate_files(&engine, change, &versions).merge(evaluate_hunks(&engine, change));
+    let mut eval = evaluate_files(engine, change, &versions).merge(evaluate_hunks(engine, change));
     if matches!(source, Source::Patch(_)) {
         eval.skipped.push("a patch carries whole files only for added files: modified files were not evaluated (check a git range for them)".into());
     }
@@ -153,7 +167,7 @@ fn evaluate_policies(
         let (plan_change, json) = Source::Plan(path.to_path_buf()).load_with_plan()?;
         let json = json.ok_or_else(missing)?;
         let name = path.display().to_string();
-        let mut from_plan = evaluate_plan(&engine, &plan_change, &json, &name);
+        let mut from_plan = evaluate_plan(engine, &plan_change, &json, &name);
         relocate(&mut from_plan.findings, &json, &name, change, &versions);
         // What the source's own evaluation already reports on the same lines is said once.
         from_plan.findings.retain(|p| {
@@ -164,7 +178,7 @@ fn evaluate_policies(
         });
         eval = eval.merge(from_plan);
     }
-    Ok((bundle, eval))
+    Ok(eval)
 }
 
 /// Runs `check` with the settings of `config` (`--config`; default: the repository's

@@ -4,6 +4,7 @@ pub mod attest;
 pub mod check;
 pub mod completions;
 pub mod demo;
+pub mod evaluating;
 pub mod keygen;
 pub mod man;
 pub mod output;

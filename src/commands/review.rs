@@ -3,12 +3,16 @@
 
 use std::path::{Path, PathBuf};
 
+use super::evaluating::Evaluating;
 use crate::authorship::ai_hunks_of;
 use crate::cli::{Cli, PolicyArgs, ReviewArgs};
 use crate::config::{AuthorshipConfig, Config};
 use crate::error::{Error, Result};
+use crate::model::ChangeSet;
 use crate::model::SourceInfo;
-use crate::policy::evaluate::EvalError;
+use crate::policy::bundle::Bundle;
+use crate::policy::engine::Engine;
+use crate::policy::evaluate::{EvalError, Evaluation};
 use crate::render::highlight::{DEFAULT_THEME, load_theme};
 use crate::render::text::source_label;
 use crate::review::state::Verdict;
@@ -19,7 +23,7 @@ use crate::session::recorder::{Recorder, new_id, wall_now};
 use crate::session::replay::{Replay, start_of};
 use crate::session::store::{Entry, Store, read_log};
 use crate::source::Source;
-use crate::tui::app;
+use crate::tui::app::{self, Begin};
 use crate::tui::highlight_cache::HighlightCache;
 use crate::tui::keymap::Keymap;
 use crate::tui::theme::UiTheme;
@@ -119,31 +123,73 @@ pub fn load(
     min_justification: usize,
     authorship: &AuthorshipConfig,
 ) -> Result<Loaded> {
+    let opened = open(source, policy, reviewer, min_justification, authorship)?;
+    let eval = super::check::evaluate_with(
+        &opened.engine,
+        source,
+        &opened.change,
+        opened.document.as_ref(),
+        linked_plan,
+    )?;
+    Ok(opened.with_findings(eval))
+}
+
+/// A change loaded for review and the policies ready to evaluate on it.
+struct Opened {
+    change: ChangeSet,
+    /// The plan's JSON, for a plan.
+    document: Option<serde_json::Value>,
+    bundle: Bundle,
+    engine: Engine,
+    options: Options,
+}
+
+/// Loads the change `source` names and the policies, and marks the hunks a coding agent
+/// wrote (by `authorship`): everything of a review but the evaluation.
+fn open(
+    source: &Source,
+    policy: &PolicyArgs,
+    reviewer: String,
+    min_justification: usize,
+    authorship: &AuthorshipConfig,
+) -> Result<Opened> {
     let (change, document) = source.load_with_plan()?;
     let mut ai_hunks: Vec<_> = ai_hunks_of(source, &change, authorship)?
         .into_iter()
         .collect();
     ai_hunks.sort();
-    let (bundle, eval) =
-        super::check::evaluate(source, &change, document.as_ref(), linked_plan, policy)?;
-    let mut label = source_label(&change.source);
-    if !eval.errors.is_empty() {
-        label.push_str(&format!(
-            " · {} policy errors (listed after the review)",
-            eval.errors.len()
-        ));
-    }
+    let (bundle, engine) = super::check::engine_for(policy)?;
     let options = Options {
         reviewer,
-        source: label,
+        source: source_label(&change.source),
         min_justification,
         ai_hunks,
     };
-    Ok(Loaded {
-        state: State::new(change, eval.findings, options),
-        errors: eval.errors,
-        policy_bundle: bundle.digest(),
+    Ok(Opened {
+        change,
+        document,
+        bundle,
+        engine,
+        options,
     })
+}
+
+impl Opened {
+    /// The review's starting state with the evaluation's findings.
+    fn with_findings(self, eval: Evaluation) -> Loaded {
+        let mut options = self.options;
+        if !eval.errors.is_empty() {
+            options.source.push_str(&format!(
+                " · {} policy errors (listed after the review)",
+                eval.errors.len()
+            ));
+        }
+        Loaded {
+            state: State::new(self.change, eval.findings, options),
+            errors: eval.errors,
+            policy_bundle: self.bundle.digest(),
+        }
+    }
 }
 
 /// What the review screen needs besides the state, from the settings.
@@ -168,10 +214,9 @@ pub fn review(
     let cli = run.cli;
     let config = Config::load(cli.config.as_deref(), root)?;
     let ui = screen_for(cli, &config)?;
-    let busy = super::progress::spinner("loading the change and evaluating the policies");
-    let loaded = load(
+    let busy = super::progress::spinner("loading the change");
+    let opened = open(
         source,
-        linked_plan,
         policy,
         reviewer(cli, root),
         config.min_justification(),
@@ -179,27 +224,48 @@ pub fn review(
     )?;
     drop(busy);
     let reopen = reopen_of(source, linked_plan);
-    let source_key = source_key(&reopen, &loaded.state.change.source);
+    let source_key = source_key(&reopen, &opened.change.source);
     if let Some(entry) = run.store.resumable(Some(&source_key))?
         && offer_resume(&entry)?
     {
+        let busy = super::progress::spinner("evaluating the policies");
+        let eval = super::check::evaluate_with(
+            &opened.engine,
+            source,
+            &opened.change,
+            opened.document.as_ref(),
+            linked_plan,
+        )?;
+        drop(busy);
         let path = run.store.log_path(&entry.id);
         let log = read_log(&path)?;
-        return resume_log(&path, &log, Some(loaded), ui, run);
+        return resume_log(&path, &log, Some(opened.with_findings(eval)), ui, run);
     }
-    let size = crossterm::terminal::size().unwrap_or((80, 24));
-    let state = loaded.state;
-    let start = Start::for_review(
-        new_id(),
-        wall_now(),
-        &state,
-        reopen,
-        source_key,
-        loaded.policy_bundle,
-        size,
+    // The review opens at once; the policies are evaluated meanwhile.
+    let policy_bundle = opened.bundle.digest();
+    let mut evaluating = Evaluating::start(
+        opened.engine,
+        source.clone(),
+        opened.change.clone(),
+        opened.document,
+        linked_plan.map(Path::to_path_buf),
     );
-    let recorder = Recorder::start(run.store.clone(), start, &state)?;
-    play(state, ui, recorder, &loaded.errors, &run)
+    let state = State::awaiting_findings(opened.change, opened.options);
+    let store = run.store.clone();
+    let begin: Begin = Box::new(move |state: &State| {
+        let size = crossterm::terminal::size().unwrap_or((80, 24));
+        let start = Start::for_review(
+            new_id(),
+            wall_now(),
+            state,
+            reopen,
+            source_key,
+            policy_bundle,
+            size,
+        );
+        Recorder::start(store, start, state)
+    });
+    play(state, ui, begin, Some(&mut evaluating), &[], &run)
 }
 
 /// `review --resume [ID]`: continues the session `id` names, else the newest unfinished one,
@@ -254,6 +320,12 @@ fn resume_log(path: &Path, log: &Log, now: Option<Loaded>, ui: Ui, run: Run) -> 
         )));
     }
     let mut state = Replay::new(log).finish();
+    if state.findings_pending && now.is_none() {
+        return Err(Error::Usage(format!(
+            "{}: this review was left before its policies' findings arrived, and its source (standard input) cannot be read again to evaluate them",
+            path.display()
+        )));
+    }
     let errors = now.as_ref().map(|l| l.errors.clone()).unwrap_or_default();
     let policy_bundle = now.as_ref().map_or_else(
         || start_of(log).policy_bundle.clone(),
@@ -274,7 +346,7 @@ fn resume_log(path: &Path, log: &Log, now: Option<Loaded>, ui: Ui, run: Run) -> 
         snapshot,
     };
     let recorder = Recorder::resume(run.store.clone(), path, log, resume, &mut state)?;
-    play(state, ui, recorder, &errors, &run)
+    play(state, ui, Box::new(|_| Ok(recorder)), None, &errors, &run)
 }
 
 /// Asks on the terminal whether to resume `entry`; false when there is no terminal to ask on.
@@ -301,13 +373,19 @@ fn offer_resume(entry: &Entry) -> Result<bool> {
 fn play(
     state: State,
     ui: Ui,
-    mut recorder: Recorder,
+    begin: Begin,
+    mut evaluating: Option<&mut Evaluating>,
     errors: &[EvalError],
     run: &Run,
 ) -> Result<bool> {
-    let (ending, state) = app::run(state, ui, &mut recorder)?;
+    let mut arrived = || match evaluating.as_deref_mut() {
+        Some(e) => e.poll(),
+        None => Ok(None),
+    };
+    let (ending, state, mut recorder) = app::run(state, ui, begin, &mut arrived)?;
     recorder.end(&state, ending)?;
-    for e in errors {
+    let late = evaluating.map(|e| e.errors.clone()).unwrap_or_default();
+    for e in errors.iter().chain(&late) {
         eprintln!(
             "countersign: policy error: {}: {} ({})",
             e.location, e.message, e.input

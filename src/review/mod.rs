@@ -3,6 +3,7 @@
 //! it; `view` only reads it.
 
 pub mod action;
+pub mod arrival;
 pub mod carry;
 pub mod layout;
 pub mod progress;

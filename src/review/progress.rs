@@ -41,6 +41,23 @@ impl Progress {
         self.unseen
     }
 
+    /// The same progress through the hunk's `lines` lines, with its annotations replaced by
+    /// `notes` new ones, none of them seen yet (findings that arrived after the hunk was read).
+    pub fn with_new_notes(&self, lines: usize, notes: usize) -> Progress {
+        let (lines, unseen_lines) = if self.is_complete() {
+            (vec![ALL; lines], 0)
+        } else {
+            let unseen = self.lines.iter().filter(|&&c| c != ALL).count();
+            (self.lines.clone(), unseen)
+        };
+        Progress {
+            lines,
+            notes: vec![0; notes],
+            unseen: unseen_lines + notes,
+            layout: self.layout,
+        }
+    }
+
     /// Records the rows now on screen, laid out at `layout` (width, side by side). When the
     /// layout changed, lines shown only in part start again: their rows are different now.
     pub fn mark(&mut self, layout: (u16, bool), rows: &[Row]) {
@@ -112,6 +129,27 @@ mod tests {
         assert_eq!(p.unseen(), 1);
         p.mark((80, false), &[seg(1, 1, 3), seg(1, 2, 3)]);
         assert!(p.is_complete());
+    }
+
+    #[test]
+    fn new_notes_must_be_seen_but_read_lines_stay_read() {
+        let mut p = Progress::new(2, 0);
+        p.mark((80, false), &[seg(0, 0, 1), seg(1, 0, 1)]);
+        assert!(p.is_complete());
+        let mut q = p.with_new_notes(2, 1);
+        assert_eq!(q.unseen(), 1);
+        q.mark((80, false), &[seg(1, 0, 1)]);
+        assert_eq!(q.unseen(), 1);
+        q.mark(
+            (80, false),
+            &[Row::Annotation(match seg(0, 0, 1) {
+                Row::Text(s) => s,
+                _ => unreachable!(),
+            })],
+        );
+        assert!(q.is_complete());
+        let half = Progress::new(3, 0).with_new_notes(3, 2);
+        assert_eq!(half.unseen(), 5);
     }
 
     #[test]

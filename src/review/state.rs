@@ -276,6 +276,8 @@ pub struct State {
     pub flash: Option<Flash>,
     /// The active search.
     pub search: Option<Search>,
+    /// The policies are still being evaluated: their findings have not arrived yet.
+    pub findings_pending: bool,
 }
 
 /// Where a finding sits when that is not simply on the hunk's changed lines.
@@ -427,6 +429,7 @@ impl State {
             overlay: None,
             flash: None,
             search: None,
+            findings_pending: false,
         };
         state.settle();
         state

@@ -172,6 +172,9 @@ fn submit(state: &mut State) {
 }
 
 fn approve(state: &mut State) {
+    if state.refuse_while_pending("not approved") {
+        return;
+    }
     let progress = &state.progress[state.cursor];
     if !progress.is_complete() {
         let n = progress.unseen();
@@ -196,6 +199,9 @@ fn approve(state: &mut State) {
 }
 
 fn approve_file(state: &mut State) {
+    if state.refuse_while_pending("not approved") {
+        return;
+    }
     let file = &state.files[state.hunks[state.cursor].file];
     let range = file.first_hunk..file.first_hunk + file.hunk_count;
     let undecided = range.clone().filter(|&i| state.decisions[i].is_none());
@@ -230,6 +236,9 @@ fn undo(state: &mut State) {
 }
 
 fn finish(state: &mut State) {
+    if state.refuse_while_pending("cannot finish") {
+        return;
+    }
     let undecided = state.decisions.iter().filter(|d| d.is_none()).count();
     if undecided == 0 {
         state.overlay = Some(Overlay::Summary);
@@ -376,7 +385,7 @@ impl State {
         });
     }
 
-    fn flash(&mut self, text: &str, warn: bool) {
+    pub(super) fn flash(&mut self, text: &str, warn: bool) {
         self.flash = Some(Flash {
             text: text.to_string(),
             warn,
@@ -424,7 +433,7 @@ impl State {
     }
 
     /// The first hunk line at the top of the screen.
-    fn top_line(&self) -> usize {
+    pub(super) fn top_line(&self) -> usize {
         use super::layout::Row;
         self.layout.rows[self.scroll.min(self.layout.rows.len())..]
             .iter()
@@ -436,7 +445,7 @@ impl State {
             .unwrap_or(0)
     }
 
-    fn relayout(&mut self) {
+    pub(super) fn relayout(&mut self) {
         let width = areas(self).hunk.width;
         if self.hunks.is_empty()
             || (self.layout.width == width

@@ -179,6 +179,7 @@ mod tests {
                     value_lines: Default::default(),
                 },
                 findings: Vec::new(),
+                findings_pending: false,
             })),
             prev: None,
         }

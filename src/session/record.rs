@@ -39,6 +39,8 @@ pub enum Body {
         /// The action, as the reducer received it.
         action: Action,
     },
+    /// The policies' findings arrived (the review opened before they were evaluated).
+    Findings(Box<Arrival>),
     /// The review was opened again after it was left or interrupted.
     Resume(Box<Resume>),
     /// The review was left: finished or quit.
@@ -93,6 +95,23 @@ pub struct Start {
     pub change: ChangeSet,
     /// The policies' findings on it (secrets redacted).
     pub findings: Vec<Finding>,
+    /// The findings were still being evaluated when the review opened: they are in a later
+    /// [`Body::Findings`] record, and `findings` is empty.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub findings_pending: bool,
+}
+
+/// The policies' findings arriving during the review.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Arrival {
+    /// Milliseconds on the review's clock.
+    pub ms: u64,
+    /// Wall-clock time, RFC 3339 UTC.
+    pub wall: String,
+    /// The findings (secrets redacted).
+    pub findings: Vec<Finding>,
+    /// How many policies failed with an error.
+    pub policy_errors: usize,
 }
 
 /// A resumption: the review continues on the change as it is now.
@@ -172,6 +191,7 @@ impl Start {
             options: state.options.clone(),
             change: state.change.clone(),
             findings: state.findings.clone(),
+            findings_pending: state.findings_pending,
         }
     }
 }
@@ -183,6 +203,7 @@ impl Record {
             Body::Start(_) => 0,
             Body::Action { ms, .. } | Body::End { ms, .. } => *ms,
             Body::Resume(r) => r.ms,
+            Body::Findings(a) => a.ms,
         }
     }
 
@@ -192,6 +213,7 @@ impl Record {
             Body::Start(s) => &s.wall,
             Body::Action { wall, .. } | Body::End { wall, .. } => wall,
             Body::Resume(r) => &r.wall,
+            Body::Findings(a) => &a.wall,
         }
     }
 }

@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
 use super::chain::{Log, seal};
-use super::record::{Body, Ending, Record, Resume, Start};
+use super::record::{Arrival, Body, Ending, Record, Resume, Start};
 use super::replay::apply;
 use super::store::{Entry, Store};
 use crate::error::{Error, Result};
+use crate::policy::finding::Finding;
 use crate::review::{Action, Effect, State, update};
 
 /// An open session log being appended to.
@@ -145,6 +146,25 @@ impl Recorder {
             self.update_index(state)?;
         }
         Ok(effect)
+    }
+
+    /// Records the policies' `findings` (and the number of `policy_errors`) arriving, then
+    /// adds them to the review; the log is on disk before the screen shows them.
+    pub fn receive_findings(
+        &mut self,
+        state: &mut State,
+        findings: Vec<Finding>,
+        policy_errors: usize,
+    ) -> Result<()> {
+        let arrival = Arrival {
+            ms: self.now_ms(),
+            wall: wall_now(),
+            findings,
+            policy_errors,
+        };
+        let record = self.append(Body::Findings(Box::new(arrival)), true)?;
+        apply(state, &record);
+        Ok(())
     }
 
     /// Records how the review was left.

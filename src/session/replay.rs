@@ -19,13 +19,18 @@ impl<'a> Replay<'a> {
     /// The review as it was when the log started.
     pub fn new(log: &'a Log) -> Replay<'a> {
         let start = start_of(log);
-        Replay {
-            records: &log.records,
-            state: State::new(
+        let state = if start.findings_pending {
+            State::awaiting_findings(start.change.clone(), start.options.clone())
+        } else {
+            State::new(
                 start.change.clone(),
                 start.findings.clone(),
                 start.options.clone(),
-            ),
+            )
+        };
+        Replay {
+            records: &log.records,
+            state,
             applied: 1,
         }
     }
@@ -71,6 +76,10 @@ pub fn apply(state: &mut State, record: &Record) -> Option<Effect> {
                 ),
             };
             *state = carry(state, fresh);
+            None
+        }
+        Body::Findings(arrival) => {
+            state.receive_findings(arrival.findings.clone(), arrival.policy_errors);
             None
         }
         Body::Start(_) | Body::End { .. } => None,

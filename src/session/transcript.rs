@@ -110,6 +110,10 @@ fn describe(record: &Record, before: &Before, after: &State) -> Vec<String> {
         Body::End { ending, .. } => {
             return vec![format!("end: {}", format!("{ending:?}").to_lowercase())];
         }
+        Body::Findings(_) => {
+            let flash = after.flash.as_ref().map(|f| f.text.as_str()).unwrap_or("");
+            return vec![format!("{:<18}{flash}", "findings")];
+        }
         Body::Start(_) => return Vec::new(),
     };
     if matches!(action, Action::Type { .. } | Action::Backspace) {

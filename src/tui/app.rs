@@ -7,9 +7,11 @@ use crossterm::event::{self, Event, KeyEventKind, MouseEventKind};
 
 use super::keymap::Keymap;
 use super::terminal::Screen;
+use super::timings;
 use super::view::{Ui, draw};
 use crate::error::{Error, Result};
-use crate::review::{Action, Effect, State};
+use crate::policy::evaluate::Evaluation;
+use crate::review::{Action, Effect, State, update};
 use crate::session::record::Ending;
 use crate::session::recorder::Recorder;
 
@@ -49,34 +51,67 @@ fn panic_for_tests(key: &event::KeyEvent) {
     }
 }
 
-/// Runs the review on the terminal until it is finished or quit, every action recorded by
-/// `recorder` before it is applied; returns how it ended and the final state.
-pub fn run(mut state: State, mut ui: Ui, recorder: &mut Recorder) -> Result<(Ending, State)> {
+/// How a review's recorder comes to be: made by `begin` once the first frame is on screen (a
+/// new session's start record holds the whole change, and writing it need not delay the
+/// first frame).
+pub type Begin<'a> = Box<dyn FnOnce(&State) -> Result<Recorder> + 'a>;
+
+/// Runs the review on the terminal until it is finished or quit, every action recorded
+/// before it is applied by the recorder `begin` makes; the findings of a review opened before
+/// they were ready are added (and recorded) when `arrived` (asked while they are pending)
+/// returns them. Returns how it ended, the final state and the recorder.
+pub fn run(
+    mut state: State,
+    mut ui: Ui,
+    begin: Begin,
+    arrived: &mut dyn FnMut() -> Result<Option<Evaluation>>,
+) -> Result<(Ending, State, Recorder)> {
     let mut screen = Screen::enter(
         "review needs a terminal; for output to a file or a pipe use `check` or `show`",
     )?;
     let io = |e: std::io::Error| Error::Internal(format!("terminal: {e}"));
     let size = screen.terminal.size().map_err(io)?;
-    recorder.apply(
-        &mut state,
-        Action::Resize {
-            width: size.width,
-            height: size.height,
-        },
-    )?;
+    let resize = Action::Resize {
+        width: size.width,
+        height: size.height,
+    };
+    // The first frame, at the terminal's size, before the log is opened; the same resize is
+    // then recorded and applied again, which changes nothing.
+    update(&mut state, resize, 0);
+    screen
+        .terminal
+        .draw(|frame| draw(&state, &mut ui, frame))
+        .map_err(io)?;
+    timings::first_frame();
+    let mut recorder = begin(&state)?;
+    recorder.apply(&mut state, resize)?;
     loop {
         screen
             .terminal
             .draw(|frame| draw(&state, &mut ui, frame))
             .map_err(io)?;
-        // Wait for an event, waking now and then to notice SIGTERM.
+        // Wait for an event, waking now and then to notice SIGTERM (and, while the policies
+        // are being evaluated, their findings).
+        let mut redraw = false;
         loop {
             if screen.stop.load(std::sync::atomic::Ordering::SeqCst) {
-                return Ok((Ending::Quit, state));
+                return Ok((Ending::Quit, state, recorder));
             }
-            if event::poll(Duration::from_millis(200)).map_err(io)? {
+            if state.findings_pending
+                && let Some(eval) = arrived()?
+            {
+                recorder.receive_findings(&mut state, eval.findings, eval.errors.len())?;
+                timings::findings();
+                redraw = true;
                 break;
             }
+            let wait = if state.findings_pending { 20 } else { 200 };
+            if event::poll(Duration::from_millis(wait)).map_err(io)? {
+                break;
+            }
+        }
+        if redraw {
+            continue;
         }
         // Handle everything already queued before drawing again (fast typing).
         let mut effect = None;
@@ -90,8 +125,8 @@ pub fn run(mut state: State, mut ui: Ui, recorder: &mut Recorder) -> Result<(End
             }
         }
         match effect {
-            Some(Effect::Finish) => return Ok((Ending::Finished, state)),
-            Some(Effect::Quit) => return Ok((Ending::Quit, state)),
+            Some(Effect::Finish) => return Ok((Ending::Finished, state, recorder)),
+            Some(Effect::Quit) => return Ok((Ending::Quit, state, recorder)),
             None => {}
         }
     }

@@ -8,4 +8,5 @@ pub mod keymap;
 pub mod player;
 pub mod terminal;
 pub mod theme;
+pub mod timings;
 pub mod view;

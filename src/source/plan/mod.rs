@@ -110,13 +110,13 @@ pub fn parse(bytes: &[u8], name: &str) -> Result<ChangeSet> {
 /// parsed once.
 pub fn parse_with_document(bytes: &[u8], name: &str) -> Result<(ChangeSet, Value)> {
     let plan = read_json(bytes, name)?;
-    let change = change_of(&plan, bytes, name)?;
+    let change = change_of(&plan, sha256_hex(bytes), name)?;
     Ok((change, plan))
 }
 
-/// The change a plan's JSON document (`plan`, read from the file `bytes`) describes: one hunk
-/// per resource change, grouped by module.
-pub fn change_of(plan: &Value, bytes: &[u8], name: &str) -> Result<ChangeSet> {
+/// The change a plan's JSON document (`plan`, read from a file whose sha256 is `sha256`)
+/// describes: one hunk per resource change, grouped by module.
+pub fn change_of(plan: &Value, sha256: String, name: &str) -> Result<ChangeSet> {
     let root = plan
         .as_object()
         .ok_or_else(|| Error::input(name, "not a Terraform plan: expected a JSON object"))?;
@@ -204,7 +204,7 @@ pub fn change_of(plan: &Value, bytes: &[u8], name: &str) -> Result<ChangeSet> {
     let change = ChangeSet {
         source: SourceInfo::Plan {
             name: name.to_string(),
-            sha256: sha256_hex(bytes),
+            sha256,
             format_version,
             terraform_version: root
                 .get("terraform_version")
