@@ -1,6 +1,6 @@
 //! Acceptance: for any sequence of actions, the session log replayed through the reducer gives
 //! the same final state, and the same screen, as the live run that recorded it — also when
-//! the review was left and resumed in the middle.
+//! the review was left and resumed in the middle, and when its findings arrived during it.
 
 mod review_support;
 
@@ -8,7 +8,7 @@ use std::sync::OnceLock;
 
 use countersign::commands::review::Loaded;
 use countersign::review::{Action, State};
-use countersign::session::record::{Ending, Reopen, Resume, Start};
+use countersign::session::record::{Ending, Reopen, Resume, Snapshot, Start};
 use countersign::session::recorder::{Recorder, wall_now};
 use countersign::session::replay::Replay;
 use countersign::session::store::{Store, read_log};
@@ -64,9 +64,23 @@ fn start(state: &State, id: &str) -> Start {
 }
 
 /// The live run: every action through the recorder (as the review screen does); when `leave`
-/// is given, the review is quit after that many actions and resumed from its log.
-fn live(actions: &[Action], leave: Option<usize>, store: &Store, id: &str) -> State {
-    let mut state = loaded().state.clone();
+/// is given, the review is quit after that many actions and resumed from its log. When
+/// `arrive` is given, the review opens before its findings, which arrive after that many
+/// actions (or with the resumption, as a resumed review evaluates them again).
+fn live(
+    actions: &[Action],
+    leave: Option<usize>,
+    arrive: Option<usize>,
+    store: &Store,
+    id: &str,
+) -> State {
+    let loaded = loaded();
+    let mut state = match arrive {
+        Some(_) => {
+            State::awaiting_findings(loaded.state.change.clone(), loaded.state.options.clone())
+        }
+        None => loaded.state.clone(),
+    };
     let mut recorder = Recorder::start(store.clone(), start(&state, id), &state).unwrap();
     recorder
         .apply(
@@ -78,6 +92,10 @@ fn live(actions: &[Action], leave: Option<usize>, store: &Store, id: &str) -> St
         )
         .unwrap();
     for (i, &a) in actions.iter().enumerate() {
+        if arrive == Some(i) && state.findings_pending {
+            let findings = loaded.state.findings.clone();
+            recorder.receive_findings(&mut state, findings, 0).unwrap();
+        }
         if leave == Some(i) {
             recorder.end(&state, Ending::Quit).unwrap();
             let path = store.log_path(id);
@@ -86,8 +104,12 @@ fn live(actions: &[Action], leave: Option<usize>, store: &Store, id: &str) -> St
             let resume = Resume {
                 ms: log.last_ms(),
                 wall: wall_now(),
-                policy_bundle: loaded().policy_bundle.clone(),
-                snapshot: None,
+                policy_bundle: loaded.policy_bundle.clone(),
+                snapshot: resumed.findings_pending.then(|| Snapshot {
+                    options: loaded.state.options.clone(),
+                    change: loaded.state.change.clone(),
+                    findings: loaded.state.findings.clone(),
+                }),
             };
             recorder = Recorder::resume(store.clone(), &path, &log, resume, &mut resumed).unwrap();
             state = resumed;
@@ -104,11 +126,12 @@ proptest! {
     fn replaying_the_log_reproduces_the_live_review(
         actions in proptest::collection::vec(action(), 1..120),
         leave in proptest::option::of(0usize..120),
+        arrive in proptest::option::of(0usize..130),
     ) {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::locate(Some(dir.path()), dir.path()).unwrap();
         let leave = leave.filter(|&l| l < actions.len());
-        let live = live(&actions, leave, &store, "s");
+        let live = live(&actions, leave, arrive, &store, "s");
         let log = read_log(&store.log_path("s")).unwrap();
         let replayed = Replay::new(&log).finish();
         prop_assert_eq!(format!("{replayed:?}"), format!("{live:?}"));
