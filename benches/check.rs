@@ -1,6 +1,7 @@
 //! `countersign check`'s policy work on synthetic changes: building the engine for the
 //! built-in pack, evaluating it on a 5 000-resource Terraform plan ([`synth::plan_5k`]), and
-//! evaluating it on a 200-file git change ([`synth::files_200`]) at head and base.
+//! evaluating it on a 200-file git change ([`synth::files_200`]) at head and base; and
+//! loading and evaluating plans of 5 000 and 50 000 resource changes (`plan/…`).
 //!
 //! Run with `cargo bench --bench check` (`-- --quick` for a short run).
 
@@ -24,11 +25,41 @@ fn builtin_engine() -> Engine {
     .expect("the built-in pack loads")
 }
 
-fn check(c: &mut Criterion) {
-    let bytes = serde_json::to_vec(&synth::plan_json(&synth::plan_5k())).expect("plan JSON");
-    let change = plan::parse(&bytes, "plan.json").expect("plan loads");
-    let value = plan::read_json(&bytes, "plan.json").expect("plan JSON");
+/// The plan of `resources` resource changes as file bytes.
+fn plan_bytes(resources: usize) -> Vec<u8> {
+    let spec = synth::TerraformPlan {
+        resources,
+        ..synth::plan_5k()
+    };
+    serde_json::to_vec(&synth::plan_json(&spec)).expect("plan JSON")
+}
 
+/// Loading (parsing and rendering) and evaluating plans of 5 000 and 50 000 resource changes.
+fn plans(c: &mut Criterion) {
+    let engine = builtin_engine();
+    let mut group = c.benchmark_group("plan");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(5))
+        .warm_up_time(Duration::from_secs(1));
+    for (name, resources) in [("5k", 5_000), ("50k", 50_000)] {
+        let bytes = plan_bytes(resources);
+        group.bench_function(format!("load_{name}"), |b| {
+            b.iter(|| black_box(plan::parse_with_document(&bytes, "plan.json").expect("plan")))
+        });
+        let (change, value) = plan::parse_with_document(&bytes, "plan.json").expect("plan");
+        if resources > 5_000 {
+            // About 8 s an evaluation: ten of them.
+            group.measurement_time(Duration::from_secs(80));
+        }
+        group.bench_function(format!("evaluate_{name}"), |b| {
+            b.iter(|| black_box(evaluate_plan(&engine, &change, &value, "plan.json")))
+        });
+    }
+    group.finish();
+}
+
+fn check(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temporary directory");
     synth::write_repo(&synth::files_200(), dir.path()).expect("synthetic repository");
     let source = Source::GitRange {
@@ -49,11 +80,6 @@ fn check(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(5))
         .warm_up_time(Duration::from_secs(1));
     group.bench_function("engine_builtin", |b| b.iter(|| black_box(builtin_engine())));
-    group.measurement_time(Duration::from_secs(11));
-    group.bench_function("evaluate_plan_5k", |b| {
-        b.iter(|| black_box(evaluate_plan(&engine, &change, &value, "plan.json")))
-    });
-    group.measurement_time(Duration::from_secs(5));
     group.bench_function("file_versions_200", |b| {
         b.iter(|| black_box(source.file_versions(&git_change).expect("file versions")))
     });
@@ -63,5 +89,5 @@ fn check(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, check);
+criterion_group!(benches, check, plans);
 criterion_main!(benches);

@@ -134,19 +134,24 @@ pub fn load(
     Ok(opened.with_findings(eval))
 }
 
-/// A change loaded for review and the policies ready to evaluate on it.
-struct Opened {
-    change: ChangeSet,
+/// A change loaded for review and the policies ready to evaluate on it: what the first frame
+/// of a review waits for.
+pub struct Opened {
+    /// The change.
+    pub change: ChangeSet,
     /// The plan's JSON, for a plan.
-    document: Option<serde_json::Value>,
-    bundle: Bundle,
-    engine: Engine,
-    options: Options,
+    pub document: Option<serde_json::Value>,
+    /// The policy bundle.
+    pub bundle: Bundle,
+    /// Its rules, parsed.
+    pub engine: Engine,
+    /// The review's settings.
+    pub options: Options,
 }
 
 /// Loads the change `source` names and the policies, and marks the hunks a coding agent
 /// wrote (by `authorship`): everything of a review but the evaluation.
-fn open(
+pub fn open(
     source: &Source,
     policy: &PolicyArgs,
     reviewer: String,

@@ -193,6 +193,19 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<(usize, usize)> {
     out
 }
 
+/// The one row line `i` takes when it is plain printable ASCII no wider than `width` (most
+/// lines): what [`segments`] gives for it, without wrapping it.
+fn single_row(i: usize, line: &Line, width: usize) -> Option<Seg> {
+    let n = line.bytes.len();
+    (n <= width.max(1) && line.bytes.iter().all(|b| (0x20..0x7f).contains(b))).then_some(Seg {
+        line: i as u32,
+        part: 0,
+        parts: 1,
+        start: 0,
+        end: n as u32,
+    })
+}
+
 /// Columns of the line-number gutter of one side: the number and a space.
 pub fn side_gutter(number_width: usize) -> usize {
     number_width + 1
@@ -241,14 +254,20 @@ impl HunkLayout {
             }
         };
         let segs = |i: usize| segments(i, &display_text(&hunk.lines[i]), text_width);
+        let single = |i: usize| single_row(i, &hunk.lines[i], text_width);
         if side_by_side {
             for (left, right) in side_pairs(&hunk.lines) {
-                let l = left.map(segs).unwrap_or_default();
-                let r = right.map(segs).unwrap_or_default();
-                for k in 0..l.len().max(r.len()) {
-                    layout
-                        .rows
-                        .push(Row::Pair(l.get(k).copied(), r.get(k).copied()));
+                let (l1, r1) = (left.map(single), right.map(single));
+                if l1.is_none_or(|s| s.is_some()) && r1.is_none_or(|s| s.is_some()) {
+                    layout.rows.push(Row::Pair(l1.flatten(), r1.flatten()));
+                } else {
+                    let l = left.map(segs).unwrap_or_default();
+                    let r = right.map(segs).unwrap_or_default();
+                    for k in 0..l.len().max(r.len()) {
+                        layout
+                            .rows
+                            .push(Row::Pair(l.get(k).copied(), r.get(k).copied()));
+                    }
                 }
                 for i in [left, right].into_iter().flatten() {
                     if hunk.lines[i].no_newline_at_eof {
@@ -260,7 +279,10 @@ impl HunkLayout {
             }
         } else {
             for (i, line) in hunk.lines.iter().enumerate() {
-                layout.rows.extend(segs(i).into_iter().map(Row::Text));
+                match single(i) {
+                    Some(seg) => layout.rows.push(Row::Text(seg)),
+                    None => layout.rows.extend(segs(i).into_iter().map(Row::Text)),
+                }
                 if line.no_newline_at_eof {
                     layout.rows.push(Row::NoNewline(i as u32));
                 }
@@ -297,6 +319,32 @@ mod tests {
             new_lines: 0,
             title: String::new(),
             lines,
+        }
+    }
+
+    #[test]
+    fn a_single_row_is_what_wrapping_gives() {
+        let texts: [&[u8]; 7] = [
+            b"",
+            b"short",
+            b"exactly ten",
+            b"a line longer than the width",
+            "caf\u{e9}".as_bytes(),
+            b"tab\there",
+            b"\x1b[2K",
+        ];
+        for width in [1, 5, 11, 40] {
+            for (i, bytes) in texts.iter().enumerate() {
+                let line = Line::new(LineKind::Added, bytes.to_vec());
+                let wrapped = segments(i, &display_text(&line), width);
+                match single_row(i, &line, width) {
+                    Some(seg) => assert_eq!(wrapped, vec![seg], "{bytes:?} at {width}"),
+                    None => assert!(
+                        wrapped.len() > 1 || !bytes.iter().all(|b| (0x20..0x7f).contains(b)),
+                        "{bytes:?} at {width}"
+                    ),
+                }
+            }
         }
     }
 
