@@ -217,10 +217,24 @@ impl Engine {
 
     /// [`Engine::evaluate_value`] with only the rules `only` (indexes into [`Engine::rules`]).
     pub fn evaluate_rules(&self, input: regorus::Value, only: &[usize]) -> Vec<Outcome> {
-        if only.is_empty() {
-            return Vec::new();
-        }
+        self.outcomes(input, only).0
+    }
+
+    /// [`Engine::evaluate_value`] on a large input (a plan): the evaluated engine, which holds
+    /// every rule's computed value, is freed on a background thread ([`crate::discard`]).
+    pub fn evaluate_large(&self, input: regorus::Value) -> Vec<Outcome> {
+        let all: Vec<usize> = (0..self.rules.len()).collect();
+        let (outcomes, engine) = self.outcomes(input, &all);
+        crate::discard::later(engine);
+        outcomes
+    }
+
+    /// The outcomes of the rules `only` on `input`, and the engine that evaluated them.
+    fn outcomes(&self, input: regorus::Value, only: &[usize]) -> (Vec<Outcome>, regorus::Engine) {
         let mut engine = self.engine.clone();
+        if only.is_empty() {
+            return (Vec::new(), engine);
+        }
         engine.set_input(input);
         let mut exempt: Vec<(String, String)> = Vec::new();
         for package in &self.exception_packages {
@@ -271,8 +285,7 @@ impl Engine {
                 }),
             }
         }
-        crate::discard::later(engine);
-        out
+        (out, engine)
     }
 }
 

@@ -236,8 +236,19 @@ fn run_rules(
     name: &str,
     errors: &mut Vec<EvalError>,
 ) -> Vec<(usize, Finding)> {
+    findings_of(engine, engine.evaluate_rules(input, only), name, errors)
+}
+
+/// The findings (each with the index of its rule) and errors of the `outcomes` of `engine`'s
+/// rules on the input `name`.
+fn findings_of(
+    engine: &Engine,
+    outcomes: Vec<Outcome>,
+    name: &str,
+    errors: &mut Vec<EvalError>,
+) -> Vec<(usize, Finding)> {
     let mut findings = Vec::new();
-    for outcome in engine.evaluate_rules(input, only) {
+    for outcome in outcomes {
         match outcome {
             Outcome::Result { rule, value } => findings.push((
                 rule,
@@ -274,12 +285,19 @@ pub fn evaluate_plan_document(engine: &Engine, plan: &Value, name: &str) -> Eval
     let input = input_value(plan);
     let before = before_plan(&input);
     // The plan and its "before" state are independent evaluations: run them side by side.
+    let large = |input, errors: &mut Vec<EvalError>| -> Vec<Finding> {
+        let outcomes = engine.evaluate_large(input);
+        findings_of(engine, outcomes, name, errors)
+            .into_iter()
+            .map(|(_, f)| f)
+            .collect()
+    };
     let ((mut findings, errors), before) = rayon::join(
         || {
             let mut errors = Vec::new();
-            (run_value(engine, input, name, &mut errors), errors)
+            (large(input, &mut errors), errors)
         },
-        || run_value(engine, before, name, &mut Vec::new()),
+        || large(before, &mut Vec::new()),
     );
     out.errors = errors;
     // Policies judge the real values, but what they say must not repeat a secret.
