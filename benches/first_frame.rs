@@ -29,16 +29,6 @@ use countersign::tui::view::{Ui, draw};
 const WIDTH: u16 = 200;
 const HEIGHT: u16 = 50;
 
-fn builtin() -> PolicyArgs {
-    PolicyArgs {
-        policies: Vec::new(),
-        no_builtin: false,
-        namespaces: Vec::new(),
-        all_namespaces: false,
-        policy_timeout: 5.0,
-    }
-}
-
 /// Everything before the first draw, then the draw.
 fn first_frame(source: &Source) -> State {
     let theme = load_theme(DEFAULT_THEME).expect("theme");
@@ -49,7 +39,7 @@ fn first_frame(source: &Source) -> State {
     };
     let opened = open(
         source,
-        &builtin(),
+        &PolicyArgs::builtin(),
         "bench <bench@example.com>".into(),
         20,
         &AuthorshipConfig::default(),

@@ -239,6 +239,19 @@ pub struct PolicyArgs {
     pub policy_timeout: f64,
 }
 
+impl PolicyArgs {
+    /// The built-in pack alone (with the default time limit), as `demo` evaluates it.
+    pub fn builtin() -> PolicyArgs {
+        PolicyArgs {
+            policies: Vec::new(),
+            no_builtin: false,
+            namespaces: Vec::new(),
+            all_namespaces: false,
+            policy_timeout: 5.0,
+        }
+    }
+}
+
 /// Output formats of `check`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CheckFormat {

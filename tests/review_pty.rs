@@ -151,6 +151,26 @@ fn repo() -> Repo {
     repo
 }
 
+/// `countersign sessions --format json` in the repository.
+fn sessions(repo: &Repo) -> serde_json::Value {
+    let listing = std::process::Command::new(bin())
+        .args(["sessions", "--format", "json"])
+        .current_dir(repo.path())
+        .output()
+        .unwrap();
+    serde_json::from_slice(&listing.stdout).unwrap()
+}
+
+/// `countersign replay ID --headless` in the repository.
+fn transcript(repo: &Repo, id: &str) -> String {
+    let out = std::process::Command::new(bin())
+        .args(["replay", id, "--headless"])
+        .current_dir(repo.path())
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_countersign")
 }
@@ -280,12 +300,7 @@ fn the_review_opens_before_the_policies_finish_and_approval_waits_for_them() {
     assert!(text.contains("EXIT=0"), "{text}");
     // The arrival is in the session log, with the slow policy's finding, so a replay adds
     // the findings at the same point.
-    let listing = std::process::Command::new(bin())
-        .args(["sessions", "--format", "json"])
-        .current_dir(repo.path())
-        .output()
-        .unwrap();
-    let rows: serde_json::Value = serde_json::from_slice(&listing.stdout).unwrap();
+    let rows = sessions(&repo);
     let id = rows[0]["id"].as_str().unwrap();
     let log = repo
         .path()
@@ -297,12 +312,7 @@ fn the_review_opens_before_the_policies_finish_and_approval_waits_for_them() {
         .find(|l| l.contains(r#""type":"findings""#))
         .expect(&log);
     assert!(arrival.contains("looked at by a slow policy"), "{arrival}");
-    let transcript = std::process::Command::new(bin())
-        .args(["replay", id, "--headless"])
-        .current_dir(repo.path())
-        .output()
-        .unwrap();
-    let transcript = String::from_utf8_lossy(&transcript.stdout);
+    let transcript = transcript(&repo, id);
     let refused = transcript.find("still being evaluated").expect(&transcript);
     let findings = transcript.find("policies evaluated").expect(&transcript);
     assert!(refused < findings, "{transcript}");
@@ -395,22 +405,12 @@ fn decisions_on_screen_survive_sigkill_and_come_back_on_resume() {
     s.keys("q");
     let (text, _) = s.finish();
     assert!(text.contains("EXIT=0"), "{text}");
-    let listing = std::process::Command::new(bin())
-        .args(["sessions", "--format", "json"])
-        .current_dir(repo.path())
-        .output()
-        .unwrap();
-    let rows: serde_json::Value = serde_json::from_slice(&listing.stdout).unwrap();
+    let rows = sessions(&repo);
     assert_eq!(rows.as_array().unwrap().len(), 1, "{rows}");
     assert_eq!(rows[0]["decided"], 1);
     assert_eq!(rows[0]["status"], "left");
     let id = rows[0]["id"].as_str().unwrap();
-    let transcript = std::process::Command::new(bin())
-        .args(["replay", id, "--headless"])
-        .current_dir(repo.path())
-        .output()
-        .unwrap();
-    let transcript = String::from_utf8_lossy(&transcript.stdout);
+    let transcript = transcript(&repo, id);
     assert!(
         transcript.contains("approved, justified: vendor migration window, removed by CHG-42"),
         "{transcript}"

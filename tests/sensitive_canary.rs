@@ -181,10 +181,7 @@ fn sensitive_values_never_appear_in_any_output() {
     // A review of the plan, recorded through the library like the review screen does.
     let policy_args = PolicyArgs {
         policies: vec![policies.clone()],
-        no_builtin: false,
-        namespaces: Vec::new(),
-        all_namespaces: false,
-        policy_timeout: 5.0,
+        ..PolicyArgs::builtin()
     };
     let loaded = load(
         &Source::Plan(plan.clone()),

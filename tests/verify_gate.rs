@@ -9,10 +9,11 @@ use std::path::{Path, PathBuf};
 use std::process::Output;
 
 use common::{Repo, countersign_in};
+use countersign::cli::PolicyArgs;
 use countersign::commands::review::load;
 use countersign::config::AuthorshipConfig;
 use countersign::source::Source;
-use review_support::{builtin, scripted_review, write_log};
+use review_support::{scripted_review, write_log};
 
 const MAIN_TF: &str = "resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"acme-logs\"\n}\n";
 const SG: &str = "\nresource \"aws_security_group\" \"db\" {\n  name = \"db\"\n  ingress {\n    from_port   = 5432\n    to_port     = 5432\n    protocol    = \"tcp\"\n    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n}\n";
@@ -73,7 +74,7 @@ fn recorded_review(repo: &Repo, range: &str, reject: &str, name: &str) -> PathBu
     let loaded = load(
         &source,
         None,
-        &builtin(),
+        &PolicyArgs::builtin(),
         "Ada <ada@example.com>".into(),
         20,
         &AuthorshipConfig::default(),

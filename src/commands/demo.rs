@@ -27,13 +27,7 @@ pub fn run(args: &DemoArgs, cli: &Cli) -> Result<bool> {
         range: Some(range),
         context: 3,
     };
-    let policy = PolicyArgs {
-        policies: Vec::new(),
-        no_builtin: false,
-        namespaces: Vec::new(),
-        all_namespaces: false,
-        policy_timeout: 5.0,
-    };
+    let policy = PolicyArgs::builtin();
     let run = super::review::Run {
         cli,
         store: crate::session::store::Store::locate(cli.store.as_deref(), &dir)?,

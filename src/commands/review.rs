@@ -124,13 +124,7 @@ pub fn load(
     authorship: &AuthorshipConfig,
 ) -> Result<Loaded> {
     let opened = open(source, policy, reviewer, min_justification, authorship)?;
-    let eval = super::check::evaluate_with(
-        &opened.engine,
-        source,
-        &opened.change,
-        opened.document.as_ref(),
-        linked_plan,
-    )?;
+    let eval = opened.evaluate(source, linked_plan)?;
     Ok(opened.with_findings(eval))
 }
 
@@ -180,6 +174,18 @@ pub fn open(
 }
 
 impl Opened {
+    /// Evaluates the policies on the change (loaded from `source`, with a `linked_plan`'s
+    /// findings placed on it), here and now.
+    fn evaluate(&self, source: &Source, linked_plan: Option<&Path>) -> Result<Evaluation> {
+        super::check::evaluate_with(
+            &self.engine,
+            source,
+            &self.change,
+            self.document.as_ref(),
+            linked_plan,
+        )
+    }
+
     /// The review's starting state with the evaluation's findings.
     fn with_findings(self, eval: Evaluation) -> Loaded {
         let mut options = self.options;
@@ -234,13 +240,7 @@ pub fn review(
         && offer_resume(&entry)?
     {
         let busy = super::progress::spinner("evaluating the policies");
-        let eval = super::check::evaluate_with(
-            &opened.engine,
-            source,
-            &opened.change,
-            opened.document.as_ref(),
-            linked_plan,
-        )?;
+        let eval = opened.evaluate(source, linked_plan)?;
         drop(busy);
         let path = run.store.log_path(&entry.id);
         let log = read_log(&path)?;

@@ -16,17 +16,6 @@ use countersign::tui::view::{Ui, draw};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-/// The built-in pack only.
-pub fn builtin() -> PolicyArgs {
-    PolicyArgs {
-        policies: Vec::new(),
-        no_builtin: false,
-        namespaces: Vec::new(),
-        all_namespaces: false,
-        policy_timeout: 5.0,
-    }
-}
-
 /// The demo change as a review on a `width` × `height` screen.
 pub fn demo_state(width: u16, height: u16) -> State {
     let mut state = demo_loaded().state;
@@ -46,7 +35,7 @@ pub fn demo_loaded() -> Loaded {
     let loaded = load(
         &source,
         None,
-        &builtin(),
+        &PolicyArgs::builtin(),
         "Ada Reviewer <ada@example.com>".into(),
         20,
         &AuthorshipConfig::default(),
