@@ -1,6 +1,7 @@
 //! `countersign check`'s policy work on synthetic changes: building the engine for the
 //! built-in pack, evaluating it on a 5 000-resource Terraform plan ([`synth::plan_5k`]), and
-//! evaluating it on a 200-file git change ([`synth::files_200`]) at head and base; and
+//! evaluating it on a 200-file git change ([`synth::files_200`]) and on the 50 000-line change
+//! ([`synth::lines_50k`]) at head and base; and
 //! loading and evaluating plans of 5 000 and 50 000 resource changes (`plan/…`).
 //!
 //! Run with `cargo bench --bench check` (`-- --quick` for a short run).
@@ -59,17 +60,27 @@ fn plans(c: &mut Criterion) {
     group.finish();
 }
 
-fn check(c: &mut Criterion) {
+/// A synthetic git change written to a temporary repository: the range, and the directory
+/// (which must outlive it).
+fn git_change(spec: &synth::TerraformChange) -> (Source, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temporary directory");
-    synth::write_repo(&synth::files_200(), dir.path()).expect("synthetic repository");
+    synth::write_repo(spec, dir.path()).expect("synthetic repository");
     let source = Source::GitRange {
         repo: dir.path().to_path_buf(),
         range: Some("main..feature".to_string()),
         context: 3,
     };
+    (source, dir)
+}
+
+fn check(c: &mut Criterion) {
+    let (source, _dir) = git_change(&synth::files_200());
     let git_change = source.load().expect("load change");
     let versions = source.file_versions(&git_change).expect("file versions");
     let engine = builtin_engine();
+    let (lines_50k, _dir_50k) = git_change(&synth::lines_50k());
+    let change_50k = lines_50k.load().expect("load change");
+    let versions_50k = lines_50k.file_versions(&change_50k).expect("file versions");
 
     let mut group = c.benchmark_group("check");
     // Ten samples of each (criterion's minimum). The bench's time is the pack's: with the
@@ -85,6 +96,11 @@ fn check(c: &mut Criterion) {
     });
     group.bench_function("evaluate_files_200", |b| {
         b.iter(|| black_box(evaluate_files(&engine, &git_change, &versions)))
+    });
+    // About 1.5 s an evaluation: ten of them.
+    group.measurement_time(Duration::from_secs(16));
+    group.bench_function("evaluate_lines_50k", |b| {
+        b.iter(|| black_box(evaluate_files(&engine, &change_50k, &versions_50k)))
     });
     group.finish();
 }

@@ -54,27 +54,33 @@ row() {
 # the median of the first frame and of the findings' arrival of `runs` reviews, in ms
 review_timings() {
   local label=$1 dir=$2; shift 2
-  local first=() found=()
+  local first=() found=() memory=()
   for _ in $(seq "$runs"); do
-    rm -rf "$work/store" "$work/timings.txt"
+    rm -rf "$work/store" "$work/timings.txt" "$work/review-memory.txt"
     tmux kill-session -t countersign-bench 2>/dev/null || true
     (cd "$dir" && tmux new-session -d -s countersign-bench -x 200 -y 50 \
-      "COUNTERSIGN_TIMINGS=$work/timings.txt $bin --store $work/store $*; sleep 30")
+      "COUNTERSIGN_TIMINGS=$work/timings.txt /usr/bin/time -f %M -o $work/review-memory.txt $bin --store $work/store $*; sleep 30")
     for _ in $(seq 600); do
       grep -q findings_ms "$work/timings.txt" 2>/dev/null && break
       sleep 0.05
     done
     tmux send-keys -t countersign-bench q
-    sleep 0.5
+    for _ in $(seq 100); do
+      [ -s "$work/review-memory.txt" ] && break
+      sleep 0.05
+    done
     tmux kill-session -t countersign-bench 2>/dev/null || true
     first+=("$(awk '/first_frame_ms/ {print $2}' "$work/timings.txt")")
     found+=("$(awk '/findings_ms/ {print $2}' "$work/timings.txt")")
+    memory+=("$(tail -n 1 "$work/review-memory.txt")")
+    rm -f "$work/review-memory.txt"
   done
   local mid=$(( (runs - 1) / 2 ))
-  local f a
+  local f a m
   f=$(printf '%s\n' "${first[@]}" | sort -n | sed -n "$((mid + 1))p")
   a=$(printf '%s\n' "${found[@]}" | sort -n | sed -n "$((mid + 1))p")
-  printf '| %s | %s ms | %s ms |\n' "$label" "$f" "$a"
+  m=$(printf '%s\n' "${memory[@]}" | sort -n | sed -n "$((mid + 1))p")
+  printf '| %s | %s ms | %s ms | %s MiB |\n' "$label" "$f" "$a" "$(awk "BEGIN {printf \"%.1f\", $m / 1024}")"
 }
 
 echo "| command | median | peak memory |"
@@ -103,8 +109,8 @@ if $with_checkov; then
 fi
 if command -v tmux >/dev/null; then
   echo
-  echo "| review | first frame | findings arrive |"
-  echo "| --- | --- | --- |"
+  echo "| review | first frame | findings arrive | peak memory |"
+  echo "| --- | --- | --- | --- |"
   review_timings "review main..feature (50 000 lines)" "$l50" review main..feature
   review_timings "review --plan plan5k.json" "$work" review --plan plan5k.json
 fi
