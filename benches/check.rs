@@ -62,7 +62,7 @@ fn plans(c: &mut Criterion) {
 
 /// A synthetic git change written to a temporary repository: the range, and the directory
 /// (which must outlive it).
-fn git_change(spec: &synth::TerraformChange) -> (Source, tempfile::TempDir) {
+fn synthetic_range(spec: &synth::TerraformChange) -> (Source, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temporary directory");
     synth::write_repo(spec, dir.path()).expect("synthetic repository");
     let source = Source::GitRange {
@@ -74,11 +74,11 @@ fn git_change(spec: &synth::TerraformChange) -> (Source, tempfile::TempDir) {
 }
 
 fn check(c: &mut Criterion) {
-    let (source, _dir) = git_change(&synth::files_200());
+    let (source, _dir) = synthetic_range(&synth::files_200());
     let git_change = source.load().expect("load change");
     let versions = source.file_versions(&git_change).expect("file versions");
     let engine = builtin_engine();
-    let (lines_50k, _dir_50k) = git_change(&synth::lines_50k());
+    let (lines_50k, _dir_50k) = synthetic_range(&synth::lines_50k());
     let change_50k = lines_50k.load().expect("load change");
     let versions_50k = lines_50k.file_versions(&change_50k).expect("file versions");
 
