@@ -104,7 +104,9 @@ row "check --plan plan50k.json" "$work" "$bin check --plan plan50k.json --format
 if $with_checkov; then
   runs_saved=$runs; runs=3
   row "checkov -f plan5k.json" "$work" "checkov --skip-download -o json -f plan5k.json"
+  row "checkov --framework terraform_plan -f plan5k.json" "$work" "checkov --skip-download --framework terraform_plan -o json -f plan5k.json"
   row "checkov -d . (200 files)" "$work/files200" "checkov --skip-download -o json -d ."
+  row "checkov --framework terraform -d . (200 files)" "$work/files200" "checkov --skip-download --framework terraform -o json -d ."
   runs=$runs_saved
 fi
 if command -v tmux >/dev/null; then
