@@ -52,6 +52,9 @@ stateful(t) if {
 }
 
 # The plan actions that lose a resource's data: rule id and how the message says it.
+# The same, looked up by a change's actions (one lookup per change instead of three tests).
+destructive_by_actions := {d.actions: d | some d in destructive_actions}
+
 destructive_actions := [
 	{"actions": ["delete"], "rule": "plan-destroys-stateful-resource", "says": "will be destroyed"},
 	{"actions": ["delete", "create"], "rule": "plan-replaces-stateful-resource", "says": "will be destroyed and recreated (replace)"},
@@ -72,8 +75,7 @@ deny contains f if {
 	some i, rc in input.resource_changes
 	is_object(rc)
 	object.get(rc, "mode", "managed") == "managed"
-	some d in destructive_actions
-	rc.change.actions == d.actions
+	d := destructive_by_actions[rc.change.actions]
 	is_string(rc.type)
 	stateful(rc.type)
 	address := object.get(rc, "address", sprintf("%s.%s", [rc.type, object.get(rc, "name", "?")]))

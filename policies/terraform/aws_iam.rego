@@ -303,6 +303,12 @@ identity_allow(s) if {
 	not s.has_principal
 }
 
+# The statements of identity policies that allow: the ones the rules below judge, found once.
+identity_statements contains s if {
+	some s in statements
+	identity_allow(s)
+}
+
 # The statement applies to every resource: Resource "*" (or only a NotResource).
 every_resource(s) if {
 	some r in s.resources
@@ -347,16 +353,14 @@ service_wildcards contains a if {
 # Rules
 
 deny contains f if {
-	some s in statements
-	identity_allow(s)
+	some s in identity_statements
 	some a in s.actions
 	a.value in full_wildcards
 	f := wildcard_action_finding(s, a, "every action of every service")
 }
 
 deny contains f if {
-	some s in statements
-	identity_allow(s)
+	some s in identity_statements
 	some a in s.actions
 	a.value in service_wildcards
 	f := wildcard_action_finding(s, a, sprintf("every %s action", [split(norm(a.value), ":")[0]]))
@@ -364,8 +368,7 @@ deny contains f if {
 
 # An Allow with NotAction grants every action but the listed ones.
 deny contains f if {
-	some s in statements
-	identity_allow(s)
+	some s in identity_statements
 	count(s.not_actions) > 0
 	a := s.not_actions[0]
 	f := lib.finding(
@@ -430,8 +433,7 @@ permission_writes contains a if {
 }
 
 deny contains f if {
-	some s in statements
-	identity_allow(s)
+	some s in identity_statements
 	some r in s.resources
 	r.value == "*"
 	actions := [a.value | some a in write_on_every_resource(s); a.value in permission_writes]
@@ -440,8 +442,7 @@ deny contains f if {
 }
 
 warn contains f if {
-	some s in statements
-	identity_allow(s)
+	some s in identity_statements
 	some r in s.resources
 	r.value == "*"
 	writes := write_on_every_resource(s)
@@ -518,8 +519,7 @@ wildcard_resource(s) if {
 }
 
 deny contains f if {
-	some s in statements
-	identity_allow(s)
+	some s in identity_statements
 	some a in s.actions
 	esc := escalations(s, a)
 	count(esc) > 0

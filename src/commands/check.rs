@@ -14,8 +14,8 @@ use crate::model::ChangeSet;
 use crate::policy::bundle::Bundle;
 use crate::policy::engine::{Engine, Namespaces, RuleKind};
 use crate::policy::evaluate::{
-    Evaluation, evaluate_files, evaluate_hunks, evaluate_plan, evaluate_plan_document,
-    place_plan_findings,
+    Evaluation, evaluate_files, evaluate_hunks, evaluate_plan, evaluate_plan_input,
+    place_plan_findings, scrub_secrets,
 };
 use crate::policy::finding::Origin;
 use crate::policy::hidden;
@@ -93,22 +93,38 @@ pub fn load_and_evaluate(
         });
     };
     let (bytes, name) = crate::source::read_input(path)?;
-    let document = crate::source::plan::read_json(&bytes, &name)?;
     let sha256 = crate::model::sha256_hex(&bytes);
+    let text = crate::source::plan::decode_json_text(&bytes, &name)?;
     drop(bytes);
-    let (change, evaluated) = rayon::join(
-        || crate::source::plan::change_of(&document, sha256, &name),
+    // Two trees of the one text, read side by side: JSON for the review's rendering, the
+    // engine's values for the policies, which start as soon as theirs is read.
+    let (rendered, evaluated) = rayon::join(
         || -> Result<_> {
+            let document = crate::source::plan::parse_json_text(&text, &name)?;
+            let change = crate::source::plan::change_of(&document, sha256, &name)?;
+            let hidden = hidden::scan(&change);
+            Ok((document, change, hidden))
+        },
+        || -> Result<_> {
+            let input = regorus::Value::from_json_str(&text).ok();
             let (bundle, engine) = engine_for(args)?;
             let name = path.display().to_string();
-            Ok((bundle, evaluate_plan_document(&engine, &document, &name)))
+            Ok((
+                bundle,
+                input.map(|i| evaluate_plan_input(&engine, i, &name)),
+            ))
         },
     );
-    let change = change?;
-    let (bundle, mut eval) = evaluated?;
+    let (document, change, hidden) = rendered?;
+    let (bundle, eval) = evaluated?;
+    // The JSON was valid for serde_json (the rendering read it), so regorus read it too.
+    let mut eval = eval.ok_or_else(|| {
+        Error::Internal(format!("{name}: the policy engine cannot read this JSON"))
+    })?;
+    scrub_secrets(&mut eval.findings, &document);
     place_plan_findings(&mut eval.findings, &change, &document);
-    crate::discard::later(document);
-    eval.findings.extend(hidden::scan(&change));
+    crate::discard::later((document, text));
+    eval.findings.extend(hidden);
     Ok(Checked {
         change,
         bundle,
@@ -207,7 +223,10 @@ pub fn run(args: &CheckArgs, color: ColorChoice, config: Option<&Path>) -> Resul
         }
     };
     written.map_err(|e| Error::Internal(format!("writing output: {e}")))?;
-    Ok(verdict(&eval, args.fail_on))
+    let verdict = verdict(&eval, args.fail_on);
+    // The process ends next: the change and findings need not be freed on the way.
+    crate::discard::later((change, eval));
+    Ok(verdict)
 }
 
 fn verdict(eval: &Evaluation, fail_on: FailOn) -> Verdict {

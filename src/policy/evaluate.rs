@@ -280,9 +280,16 @@ pub fn evaluate_plan(engine: &Engine, change: &ChangeSet, plan: &Value, name: &s
 /// hunks ([`place_plan_findings`] does that), so evaluation need not wait for the change to be
 /// rendered.
 pub fn evaluate_plan_document(engine: &Engine, plan: &Value, name: &str) -> Evaluation {
-    let mut out = Evaluation::default();
-    // The plan is converted once; its "before" state shares every value it does not change.
-    let input = input_value(plan);
+    let mut out = evaluate_plan_input(engine, input_value(plan), name);
+    scrub_secrets(&mut out.findings, plan);
+    out
+}
+
+/// The findings of the policies on a plan already converted for the engine (`input`), told
+/// introduced or pre-existing, but neither scrubbed of the plan's secrets
+/// ([`scrub_secrets`]) nor placed.
+pub fn evaluate_plan_input(engine: &Engine, input: regorus::Value, name: &str) -> Evaluation {
+    // Its "before" state shares every value it does not change.
     let before = before_plan(&input);
     // The plan and its "before" state are independent evaluations: run them side by side.
     let large = |input, errors: &mut Vec<EvalError>| -> Vec<Finding> {
@@ -299,10 +306,19 @@ pub fn evaluate_plan_document(engine: &Engine, plan: &Value, name: &str) -> Eval
         },
         || large(before, &mut Vec::new()),
     );
-    out.errors = errors;
-    // Policies judge the real values, but what they say must not repeat a secret.
+    mark_pre_existing(&mut findings, &before);
+    Evaluation {
+        findings,
+        errors,
+        ..Evaluation::default()
+    }
+}
+
+/// Policies judge a plan's real values, but what their findings say must not repeat a secret:
+/// the plan's sensitive values are replaced in their messages, remediations and resources.
+pub fn scrub_secrets(findings: &mut [Finding], plan: &Value) {
     let scrubber = Scrubber::new(&crate::source::plan::sensitive_values(plan));
-    for f in &mut findings {
+    for f in findings {
         for text in [
             Some(&mut f.message),
             f.remediation.as_mut(),
@@ -316,15 +332,18 @@ pub fn evaluate_plan_document(engine: &Engine, plan: &Value, name: &str) -> Eval
             }
         }
     }
-    mark_pre_existing(&mut findings, &before);
-    out.findings = findings;
-    out
 }
 
 /// Places the findings of [`evaluate_plan_document`] on the hunks of the plan's change: each
 /// on the hunk of its resource, at the lines of the attribute it names.
 pub fn place_plan_findings(findings: &mut [Finding], change: &ChangeSet, plan: &Value) {
     let addresses = crate::source::plan::resource_addresses(plan);
+    let mut by_address = std::collections::HashMap::new();
+    for (file, h) in change.hunks() {
+        if let HunkKind::Resource { address, .. } = &h.kind {
+            by_address.entry(address.as_str()).or_insert((file, h));
+        }
+    }
     for f in findings {
         let by_path = match f.path.as_deref() {
             Some([Step::Key(k), Step::Index(i), ..]) if k == "resource_changes" => {
@@ -333,12 +352,7 @@ pub fn place_plan_findings(findings: &mut [Finding], change: &ChangeSet, plan: &
             _ => None,
         };
         let address = by_path.or(f.resource.as_deref());
-        let hunk = address.and_then(|a| {
-            change.hunks().find(
-                |(_, h)| matches!(&h.kind, HunkKind::Resource { address, .. } if address == a),
-            )
-        });
-        if let Some((file, h)) = hunk {
+        if let Some(&(file, h)) = address.and_then(|a| by_address.get(a)) {
             f.file = String::from_utf8_lossy(file.path()).into_owned();
             let whole = Span::new(h.new_start, h.new_start + h.new_lines.saturating_sub(1));
             f.lines = Some(attribute_span(change, h, f.path.as_deref()).unwrap_or(whole));

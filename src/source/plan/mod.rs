@@ -93,8 +93,17 @@ pub fn resource_addresses(plan: &Value) -> Vec<Option<&str>> {
 
 /// Reads a plan file's bytes (UTF-8 or UTF-16 with a BOM) as JSON, as policies see it.
 pub fn read_json(bytes: &[u8], name: &str) -> Result<Value> {
-    let text = decode(bytes).ok_or_else(|| Error::input(name, "not valid UTF-8 or UTF-16 text"))?;
-    serde_json::from_str(&text).map_err(|e| {
+    parse_json_text(&decode_json_text(bytes, name)?, name)
+}
+
+/// A plan file's bytes (UTF-8 or UTF-16 with a BOM) as text.
+pub fn decode_json_text(bytes: &[u8], name: &str) -> Result<String> {
+    decode(bytes).ok_or_else(|| Error::input(name, "not valid UTF-8 or UTF-16 text"))
+}
+
+/// Parses a plan file's text as JSON; a syntax error names its line.
+pub fn parse_json_text(text: &str, name: &str) -> Result<Value> {
+    serde_json::from_str(text).map_err(|e| {
         let msg = e.to_string();
         let msg = msg.split(" at line ").next().unwrap_or(&msg);
         Error::at_line(name, e.line().max(1), format!("invalid plan JSON: {msg}"))
