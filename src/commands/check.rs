@@ -22,6 +22,7 @@ use crate::policy::hidden;
 use crate::policy::plan_link::relocate;
 use crate::render::{findings, json, paint::Palette, sarif};
 use crate::source::Source;
+use crate::source::plan::{resource_addresses, sensitive_values};
 
 use super::output::use_color;
 use super::policy_test::default_policy_dirs;
@@ -103,7 +104,15 @@ pub fn load_and_evaluate(
             let document = crate::source::plan::parse_json_text(&text, &name)?;
             let change = crate::source::plan::change_of(&document, sha256, &name)?;
             let hidden = hidden::scan(&change);
-            Ok((document, change, hidden))
+            // What the findings need of the JSON tree; the tree itself goes before this
+            // thread helps with the evaluation, so it is not held at its peak.
+            let addresses: Vec<Option<String>> = resource_addresses(&document)
+                .into_iter()
+                .map(|a| a.map(str::to_string))
+                .collect();
+            let secrets = sensitive_values(&document);
+            drop(document);
+            Ok((change, hidden, addresses, secrets))
         },
         || -> Result<_> {
             let input = regorus::Value::from_json_str(&text).ok();
@@ -115,15 +124,16 @@ pub fn load_and_evaluate(
             ))
         },
     );
-    let (document, change, hidden) = rendered?;
+    let (change, hidden, addresses, secrets) = rendered?;
     let (bundle, eval) = evaluated?;
     // The JSON was valid for serde_json (the rendering read it), so regorus read it too.
     let mut eval = eval.ok_or_else(|| {
         Error::Internal(format!("{name}: the policy engine cannot read this JSON"))
     })?;
-    scrub_secrets(&mut eval.findings, &document);
-    place_plan_findings(&mut eval.findings, &change, &document);
-    crate::discard::later((document, text));
+    scrub_secrets(&mut eval.findings, &secrets);
+    let addresses: Vec<Option<&str>> = addresses.iter().map(Option::as_deref).collect();
+    place_plan_findings(&mut eval.findings, &change, &addresses);
+    crate::discard::later(text);
     eval.findings.extend(hidden);
     Ok(Checked {
         change,

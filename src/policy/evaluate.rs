@@ -272,7 +272,8 @@ fn findings_of(
 /// "before" values also have is pre-existing.
 pub fn evaluate_plan(engine: &Engine, change: &ChangeSet, plan: &Value, name: &str) -> Evaluation {
     let mut out = evaluate_plan_document(engine, plan, name);
-    place_plan_findings(&mut out.findings, change, plan);
+    let addresses = crate::source::plan::resource_addresses(plan);
+    place_plan_findings(&mut out.findings, change, &addresses);
     out
 }
 
@@ -281,7 +282,10 @@ pub fn evaluate_plan(engine: &Engine, change: &ChangeSet, plan: &Value, name: &s
 /// rendered.
 pub fn evaluate_plan_document(engine: &Engine, plan: &Value, name: &str) -> Evaluation {
     let mut out = evaluate_plan_input(engine, input_value(plan), name);
-    scrub_secrets(&mut out.findings, plan);
+    scrub_secrets(
+        &mut out.findings,
+        &crate::source::plan::sensitive_values(plan),
+    );
     out
 }
 
@@ -315,9 +319,10 @@ pub fn evaluate_plan_input(engine: &Engine, input: regorus::Value, name: &str) -
 }
 
 /// Policies judge a plan's real values, but what their findings say must not repeat a secret:
-/// the plan's sensitive values are replaced in their messages, remediations and resources.
-pub fn scrub_secrets(findings: &mut [Finding], plan: &Value) {
-    let scrubber = Scrubber::new(&crate::source::plan::sensitive_values(plan));
+/// the plan's sensitive values (`secrets`, from [`crate::source::plan::sensitive_values`]) are
+/// replaced in their messages, remediations and resources.
+pub fn scrub_secrets(findings: &mut [Finding], secrets: &[String]) {
+    let scrubber = Scrubber::new(secrets);
     for f in findings {
         for text in [
             Some(&mut f.message),
@@ -335,9 +340,13 @@ pub fn scrub_secrets(findings: &mut [Finding], plan: &Value) {
 }
 
 /// Places the findings of [`evaluate_plan_document`] on the hunks of the plan's change: each
-/// on the hunk of its resource, at the lines of the attribute it names.
-pub fn place_plan_findings(findings: &mut [Finding], change: &ChangeSet, plan: &Value) {
-    let addresses = crate::source::plan::resource_addresses(plan);
+/// on the hunk of its resource, at the lines of the attribute it names (`addresses`: each
+/// resource change's address, from [`crate::source::plan::resource_addresses`]).
+pub fn place_plan_findings(
+    findings: &mut [Finding],
+    change: &ChangeSet,
+    addresses: &[Option<&str>],
+) {
     let mut by_address = std::collections::HashMap::new();
     for (file, h) in change.hunks() {
         if let HunkKind::Resource { address, .. } = &h.kind {
