@@ -115,7 +115,12 @@ pub fn load_and_evaluate(
             Ok((change, hidden, addresses, secrets))
         },
         || -> Result<_> {
-            let input = regorus::Value::from_json_str(&text).ok();
+            // regorus's own reader; should it refuse what serde_json reads, the JSON tree
+            // converted, as for other sources.
+            let input = regorus::Value::from_json_str(&text).ok().or_else(|| {
+                let document = crate::source::plan::parse_json_text(&text, &name).ok()?;
+                Some(crate::policy::engine::input_value(&document))
+            });
             let (bundle, engine) = engine_for(args)?;
             let name = path.display().to_string();
             Ok((
@@ -126,10 +131,8 @@ pub fn load_and_evaluate(
     );
     let (change, hidden, addresses, secrets) = rendered?;
     let (bundle, eval) = evaluated?;
-    // The JSON was valid for serde_json (the rendering read it), so regorus read it too.
-    let mut eval = eval.ok_or_else(|| {
-        Error::Internal(format!("{name}: the policy engine cannot read this JSON"))
-    })?;
+    // The rendering read the JSON, so the evaluation's fallback read it too.
+    let mut eval = eval.ok_or_else(|| Error::input(&name, "invalid plan JSON"))?;
     scrub_secrets(&mut eval.findings, &secrets);
     let addresses: Vec<Option<&str>> = addresses.iter().map(Option::as_deref).collect();
     place_plan_findings(&mut eval.findings, &change, &addresses);
