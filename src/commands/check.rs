@@ -168,25 +168,30 @@ pub fn evaluate_with(
     plan_document: Option<&Value>,
     linked_plan: Option<&Path>,
 ) -> Result<Evaluation> {
-    let mut eval = evaluate_policies(engine, source, change, plan_document, linked_plan)?;
+    let mut eval = match source {
+        Source::Plan(path) => {
+            let document = plan_document.ok_or_else(missing_document)?;
+            evaluate_plan(engine, change, document, &path.display().to_string())
+        }
+        _ => evaluate_files_of(engine, source, change, linked_plan)?,
+    };
     eval.findings.extend(hidden::scan(change));
     Ok(eval)
 }
 
-/// The Rego policies' part of [`evaluate_with`].
-fn evaluate_policies(
+/// A plan source loaded without its JSON document: a bug.
+fn missing_document() -> Error {
+    Error::Internal("a plan source came without its document".into())
+}
+
+/// The Rego policies' part of [`evaluate_with`] for a range or a patch: each changed file at
+/// its head and base, each hunk, and a linked plan's findings placed on the files.
+fn evaluate_files_of(
     engine: &Engine,
     source: &Source,
     change: &ChangeSet,
-    plan_document: Option<&Value>,
     linked_plan: Option<&Path>,
 ) -> Result<Evaluation> {
-    let missing = || Error::Internal("a plan source came without its document".into());
-    if let Source::Plan(path) = source {
-        let document = plan_document.ok_or_else(missing)?;
-        let name = path.display().to_string();
-        return Ok(evaluate_plan(engine, change, document, &name));
-    }
     let versions = source.file_versions(change)?;
     let mut eval = evaluate_files(engine, change, &versions).merge(evaluate_hunks(engine, change));
     if matches!(source, Source::Patch(_)) {
@@ -194,7 +199,7 @@ fn evaluate_policies(
     }
     if let Some(path) = linked_plan {
         let (plan_change, json) = Source::Plan(path.to_path_buf()).load_with_plan()?;
-        let json = json.ok_or_else(missing)?;
+        let json = json.ok_or_else(missing_document)?;
         let name = path.display().to_string();
         let mut from_plan = evaluate_plan(engine, &plan_change, &json, &name);
         relocate(&mut from_plan.findings, &json, &name, change, &versions);
