@@ -100,6 +100,12 @@ fn review_and_sign(repo: &Repo, range: &str, reject: &str, key: &Path, name: &st
         att.to_str().unwrap(),
     ]);
     assert!(out.status.success(), "{}", text(&out));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("attestation signed: ")
+            && said.contains(&format!("also written to {}", att.display())),
+        "{said}"
+    );
     att
 }
 

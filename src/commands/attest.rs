@@ -16,11 +16,27 @@ use crate::session::record::{Body, Ending};
 use crate::session::replay::Replay;
 use crate::session::store::{Store, read_log};
 
-/// Runs `attest`.
+/// Runs `attest` and says where the attestation went.
 pub fn run(args: &AttestArgs, cli: &Cli) -> Result<Signed> {
     let store = Store::locate(cli.store.as_deref(), Path::new("."))?;
     let path = store.find(&args.session)?;
-    sign_session(&path, cli, args.out.as_deref())
+    let signed = sign_session(&path, cli, args.out.as_deref())?;
+    announce(&signed, args.out.as_deref());
+    Ok(signed)
+}
+
+/// Prints where a signed attestation went.
+fn announce(signed: &Signed, out: Option<&Path>) {
+    println!("attestation signed: {}", signed.kept.display());
+    if let Some(out) = out {
+        println!("  also written to {}", out.display());
+    }
+    if signed.noted {
+        println!(
+            "  and added to the head commit's notes ({})",
+            notes::NOTES_REF
+        );
+    }
 }
 
 /// Where a signed attestation went.
@@ -83,16 +99,7 @@ pub fn sign_session(path: &Path, cli: &Cli, out: Option<&Path>) -> Result<Signed
 pub fn sign_finished(path: &Path, id: &str, cli: &Cli, out: Option<&Path>) -> Result<()> {
     match sign_session(path, cli, out) {
         Ok(signed) => {
-            println!("attestation signed: {}", signed.kept.display());
-            if let Some(out) = out {
-                println!("  also written to {}", out.display());
-            }
-            if signed.noted {
-                println!(
-                    "  and added to the head commit's notes ({})",
-                    notes::NOTES_REF
-                );
-            }
+            announce(&signed, out);
             Ok(())
         }
         Err(e) if cli.key.is_none() && default_key_missing() => {
