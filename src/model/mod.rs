@@ -246,6 +246,20 @@ pub struct PlanSummary {
     pub outputs_changed: usize,
 }
 
+impl PlanSummary {
+    /// Adds `other`'s counts to these.
+    pub fn add(&mut self, other: &PlanSummary) {
+        self.create += other.create;
+        self.update += other.update;
+        self.replace += other.replace;
+        self.delete += other.delete;
+        self.no_op += other.no_op;
+        self.read += other.read;
+        self.forget += other.forget;
+        self.outputs_changed += other.outputs_changed;
+    }
+}
+
 /// The new-side lines one attribute of a rendered plan resource occupies, so a finding that
 /// points into a resource's values lands on its line of the hunk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

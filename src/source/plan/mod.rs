@@ -157,17 +157,30 @@ pub fn change_of(plan: &Value, sha256: String, name: &str) -> Result<ChangeSet> 
     let mut value_lines = BTreeMap::new();
     match root.get("resource_changes") {
         Some(Value::Array(changes)) => {
-            for (i, rc) in changes.iter().enumerate() {
-                let at = |msg: &str| {
-                    Error::input(format!("{name}: resource_changes[{i}]"), msg.to_string())
-                };
-                let change = ResourceChange::read(rc).map_err(|m| at(&m))?;
-                let Some(action) = change.action(&mut summary).map_err(|m| at(&m))? else {
-                    continue;
-                };
-                let (hunk, values) = change.hunk(action);
-                value_lines.insert(hunk.id.clone(), values);
-                modules.entry(change.module.clone()).or_default().push(hunk);
+            // Each change is read and rendered on its own, in parallel; the counts and the
+            // grouping by module follow in the plan's order.
+            use rayon::prelude::*;
+            let rendered: Vec<Result<Rendered>> = changes
+                .par_iter()
+                .enumerate()
+                .map(|(i, rc)| {
+                    let at = |msg: &str| {
+                        Error::input(format!("{name}: resource_changes[{i}]"), msg.to_string())
+                    };
+                    let change = ResourceChange::read(rc).map_err(|m| at(&m))?;
+                    let mut counted = PlanSummary::default();
+                    let action = change.action(&mut counted).map_err(|m| at(&m))?;
+                    let hunk = action.map(|a| (change.module.clone(), change.hunk(a)));
+                    Ok((counted, hunk))
+                })
+                .collect();
+            for item in rendered {
+                let (counted, hunk) = item?;
+                summary.add(&counted);
+                if let Some((module, (hunk, values))) = hunk {
+                    value_lines.insert(hunk.id.clone(), values);
+                    modules.entry(module).or_default().push(hunk);
+                }
             }
         }
         Some(_) => return Err(Error::input(name, "`resource_changes` is not an array")),
@@ -227,6 +240,10 @@ pub fn change_of(plan: &Value, sha256: String, name: &str) -> Result<ChangeSet> 
     };
     Ok(change)
 }
+
+/// One resource change read and rendered: what it adds to the counts, and its module and hunk
+/// (none for a change that is only counted).
+type Rendered = (PlanSummary, Option<(String, (Hunk, Vec<ValueLines>))>);
 
 fn module_path(module: &str) -> Vec<u8> {
     if module.is_empty() {
