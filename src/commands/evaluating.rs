@@ -40,7 +40,6 @@ impl Evaluating {
             );
             // The review may have ended first; then nobody needs the findings.
             let _ = sender.send(eval);
-            crate::discard::later((engine, change, plan_document));
         });
         Evaluating {
             receiver,
