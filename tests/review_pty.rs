@@ -215,12 +215,7 @@ fn a_whole_review_in_a_terminal() {
     s.keys("a");
     s.wait_for("not approved");
     assert!(s.text().contains("not yet seen"), "{}", s.text());
-    for _ in 0..4 {
-        s.keys(" ");
-    }
-    s.wait_for("seen, undecided");
-    s.keys("a");
-    s.wait_for("1/3 decided");
+    read_and_approve_runbook(&mut s);
     // Now on the security group: risky, so approval asks for a justification.
     s.wait_for("aws-sg-public-admin-port");
     s.keys("G");
@@ -331,17 +326,22 @@ fn a_panic_inside_the_review_restores_the_terminal() {
     assert_restored(&text, &restored);
 }
 
-/// Reads the runbook hunk to its end and approves it, then justifies the security group.
-fn decide_two(s: &mut Session) {
-    s.wait_for("hunk 1/1");
-    s.wait_for("docs/runbook.md");
-    s.wait_for_findings();
+/// Pages through the runbook hunk (on screen) to its end and approves it.
+fn read_and_approve_runbook(s: &mut Session) {
     for _ in 0..4 {
         s.keys(" ");
     }
     s.wait_for("seen, undecided");
     s.keys("a");
     s.wait_for("1/3 decided");
+}
+
+/// Reads the runbook hunk to its end and approves it, then justifies the security group.
+fn decide_two(s: &mut Session) {
+    s.wait_for("hunk 1/1");
+    s.wait_for("docs/runbook.md");
+    s.wait_for_findings();
+    read_and_approve_runbook(s);
     s.wait_for("aws-sg-public-admin-port");
     s.keys("G");
     s.keys("a");

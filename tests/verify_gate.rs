@@ -109,6 +109,17 @@ fn review_and_sign(repo: &Repo, range: &str, reject: &str, key: &Path, name: &st
     att
 }
 
+/// `verify main..feature --from-notes` with `signers`.
+fn verify_from_notes(repo: &Repo, signers: &Path) -> Output {
+    repo.countersign(&[
+        "verify",
+        "main..feature",
+        "--from-notes",
+        "--allowed-signers",
+        signers.to_str().unwrap(),
+    ])
+}
+
 fn verify(repo: &Repo, range: &str, att: &Path, signers: &Path, extra: &[&str]) -> Output {
     let mut args = vec![
         "verify",
@@ -149,13 +160,7 @@ fn a_signed_review_passes_the_gate_and_every_tampering_fails_it() {
     assert!(out.status.success(), "{}", text(&out));
     assert!(text(&out).contains("verified: all 3 hunks approved by ada@example.com"));
     // The same from the head commit's notes.
-    let out = repo.countersign(&[
-        "verify",
-        "main..feature",
-        "--from-notes",
-        "--allowed-signers",
-        signers.to_str().unwrap(),
-    ]);
+    let out = verify_from_notes(&repo, &signers);
     assert!(out.status.success(), "{}", text(&out));
 
     // A signer allowed_signers does not list.
@@ -288,13 +293,7 @@ fn verify_explains_missing_inputs() {
     assert!(text(&out).contains("--allowed-signers"), "{}", text(&out));
     let signers = repo.path().join("allowed_signers");
     std::fs::write(&signers, "").unwrap();
-    let out = repo.countersign(&[
-        "verify",
-        "main..feature",
-        "--from-notes",
-        "--allowed-signers",
-        signers.to_str().unwrap(),
-    ]);
+    let out = verify_from_notes(&repo, &signers);
     assert_eq!(out.status.code(), Some(1), "{}", text(&out));
     assert!(text(&out).contains("has no attestation in refs/notes/countersign"));
 }
