@@ -7,6 +7,9 @@ use countersign::cli::{Cli, Command, PolicyCommand};
 use countersign::commands;
 use countersign::commands::check::Verdict;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     countersign::tui::timings::start();
     let cli = Cli::parse();

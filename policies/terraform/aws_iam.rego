@@ -4,9 +4,9 @@
 # - a JSON string attribute (`aws_iam_policy.policy`, `aws_iam_role.assume_role_policy`,
 #   `aws_kms_key.policy`, ...): what a plan always gives, and HCL heredocs; parsed with
 #   json.unmarshal (trailing commas tolerated). HCL `jsonencode({...})` calls arrive as the text
-#   `"${jsonencode({...})}"`: `hcl_object_to_json` rewrites the common literal forms into JSON, and
-#   anything it cannot rewrite (references, function calls) is left alone as unknown. For these
-#   the finest path is the attribute itself;
+#   `"${jsonencode({...})}"`: countersign's function `countersign.hcl.jsonencode_argument` reads
+#   the argument as the loader reads any HCL value, references inside staying unknown
+#   ("${...}" strings). For these the finest path is the attribute itself;
 # - `data "aws_iam_policy_document"` statements (HCL `input.data...`, plan `resource_changes` of
 #   mode "data"), where findings point at the offending action / resource / principal value.
 #
@@ -57,36 +57,21 @@ else := json.unmarshal(v) if {
 	json.is_valid(v)
 }
 
+# countersign's own function: the argument of an HCL `jsonencode(...)` call, as the loader
+# converts any HCL value (references inside stay "${...}" strings: unknown).
+else := countersign.hcl.jsonencode_argument(v) if {
+	is_string(v)
+	startswith(v, "${jsonencode(")
+}
+
 else := json.unmarshal(t) if {
 	is_string(v)
 	t := strip_trailing_commas(v)
 	json.is_valid(t)
 }
 
-else := json.unmarshal(t) if {
-	t := hcl_object_to_json(v)
-	json.is_valid(t)
-}
-
 # JSON with the trailing commas people leave in heredocs removed.
 strip_trailing_commas(s) := regex.replace(s, `,(\s*[\]}])`, "${1}")
-
-# The HCL object literal inside `${jsonencode(...)}`, rewritten to JSON: `key = value` becomes
-# `"key": value`, newline-separated attributes get commas, bare references become "${ref}"
-# strings (unknown values), trailing commas go. Best effort: the caller keeps the result only
-# when it is valid JSON.
-hcl_object_to_json(s) := out if {
-	is_string(s)
-	m := regex.find_all_string_submatch_n(`(?s)^\$\{jsonencode\((.*)\)\}$`, s, 1)
-	inner := m[0][1]
-	no_comments := regex.replace(inner, `(?m)^[ \t]*(#|//).*$`, "")
-	quoted_keys := regex.replace(no_comments, `(?m)(^|[{,])(\s*)("[^"\n]*")\s*=\s*`, "${1}${2}${3}: ")
-	bare_keys := regex.replace(quoted_keys, `(?m)(^|[{,])(\s*)([A-Za-z_][A-Za-z0-9_-]*)\s*=\s*`, "${1}${2}\"${3}\": ")
-	bare_values := regex.replace(bare_keys, `(:[ \t]*)([A-Za-z_][A-Za-z0-9_.*\[\]-]*)([ \t]*(,|\r?\n|\}|\]))`, "${1}\"$${${2}}\"${3}")
-	bare_items := regex.replace(bare_values, `([\[,]\s*)([A-Za-z_][A-Za-z0-9_.*\[\]-]*)(\s*[,\]])`, "${1}\"$${${2}}\"${3}")
-	commas := regex.replace(bare_items, `([^\s,\[{:(])([ \t]*)(\r?\n)(\s*)(["{\[0-9-])`, "${1},${2}${3}${4}${5}")
-	out := strip_trailing_commas(commas)
-}
 
 # Every policy document held in a resource attribute: {resource, type, doc, path}.
 documents contains d if {
@@ -501,12 +486,19 @@ escalations_anywhere[a] := matching_escalations(a, escalation_on_any) if some a 
 escalations_on_wildcard[a] := matching_escalations(a, escalation_on_wildcard) if some a in allowed_actions
 
 matching_escalations(a, table) := {x: why |
+	escalating_service(a)
 	not full_wildcard(a)
 	not service_wildcard(a)
 	plain_pattern(a)
 	some x, why in table
 	glob.match(norm(a), [], x)
 }
+
+# Every escalation in the tables is an IAM or STS action: a pattern of another service (without
+# a wildcard in its service part) matches none of them, and is not matched against each.
+escalating_service(a) if split(norm(a), ":")[0] in {"iam", "sts"}
+
+escalating_service(a) if regex.match(`[*?]`, split(norm(a), ":")[0])
 
 # An action pattern glob.match can take (IAM allows only letters, digits, "*" and "?").
 plain_pattern(a) if regex.match(`^[a-z0-9:*?_-]+$`, norm(a))

@@ -231,8 +231,8 @@ pub fn run(args: &CheckArgs, color: ColorChoice, config: Option<&Path>) -> Resul
     let written = match args.format {
         CheckFormat::Json => {
             let ai = ai_hunks_of(&source, &change, &config.authorship)?;
-            let report = findings::json(&change, &eval, &bundle.digest(), &ai);
-            json::write_ascii(&report, &mut out)
+            let digest = bundle.digest();
+            json::write_ascii(&findings::json(&change, &eval, &digest, &ai), &mut out)
         }
         CheckFormat::Sarif => json::write_ascii(&sarif::log(&eval), &mut out),
         CheckFormat::Text => {

@@ -104,7 +104,25 @@ pub struct Engine {
     reads_hunks: bool,
     /// The text of each rule's policy file, by rule index (see [`Engine::rules_for_base`]).
     texts: Vec<Arc<str>>,
+    /// For each rule of the built-in pack, the input keys its package reads (see
+    /// [`BUILTIN_INPUT_KEYS`]); `None` for rules that run on every input.
+    input_keys: Vec<Option<&'static [&'static str]>>,
 }
+
+/// The top-level input keys each family of the built-in pack reads, by package prefix. A
+/// family gives no finding on an input that has none of its keys, so it is not evaluated
+/// there: a Terraform file is not run through the Kubernetes and CloudFormation rules. (The
+/// unit test `gating_by_input_keys_changes_no_outcome` holds the pack to this on every corpus
+/// fixture.)
+const BUILTIN_INPUT_KEYS: &[(&str, &[&str])] = &[
+    (
+        "countersign.terraform.",
+        &["resource", "data", "resource_changes"],
+    ),
+    ("countersign.plan.", &["resource_changes"]),
+    ("countersign.cloudformation.", &["Resources"]),
+    ("countersign.kubernetes.", &["kind"]),
+];
 
 /// How long one input's evaluation may run before it is stopped.
 pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(5);
@@ -118,6 +136,7 @@ impl Engine {
         let mut exception_packages = Vec::new();
         let mut reads_hunks = false;
         let mut texts = Vec::new();
+        let mut input_keys = Vec::new();
         for file in files {
             let text: Arc<str> = Arc::from(file.content.as_str());
             let Some(package) = package_of(&file.content) else {
@@ -156,6 +175,12 @@ impl Engine {
                     line,
                 });
                 texts.push(Arc::clone(&text));
+                input_keys.push(
+                    BUILTIN_INPUT_KEYS
+                        .iter()
+                        .find(|(prefix, _)| file.is_builtin() && package.starts_with(prefix))
+                        .map(|(_, keys)| *keys),
+                );
             }
         }
         Ok(Engine {
@@ -164,6 +189,7 @@ impl Engine {
             exception_packages,
             reads_hunks,
             texts,
+            input_keys,
         })
     }
 
@@ -229,8 +255,27 @@ impl Engine {
         outcomes
     }
 
+    /// Whether rule `i` can give a finding on `input`: it runs on every input, or the input
+    /// has one of the keys its package reads.
+    fn applies(&self, i: usize, input: &regorus::Value) -> bool {
+        let Some(keys) = self.input_keys[i] else {
+            return true;
+        };
+        let Ok(object) = input.as_object() else {
+            return false;
+        };
+        keys.iter()
+            .any(|k| object.contains_key(&regorus::Value::from(*k)))
+    }
+
     /// The outcomes of the rules `only` on `input`, and the engine that evaluated them.
     fn outcomes(&self, input: regorus::Value, only: &[usize]) -> (Vec<Outcome>, regorus::Engine) {
+        let only: Vec<usize> = only
+            .iter()
+            .copied()
+            .filter(|&i| self.applies(i, &input))
+            .collect();
+        let only = only.as_slice();
         let mut engine = self.engine.clone();
         if only.is_empty() {
             return (Vec::new(), engine);
@@ -332,6 +377,19 @@ pub(crate) fn parse_policies(
         limit,
         check_interval: NonZeroU32::new(64).expect("non-zero"),
     });
+    engine
+        .add_extension(
+            "countersign.hcl.jsonencode_argument".to_string(),
+            1,
+            Box::new(|args: Vec<regorus::Value>| {
+                let argument = match args.first().map(regorus::Value::as_string) {
+                    Some(Ok(text)) => crate::policy::input::hcl::jsonencode_argument(text),
+                    _ => None,
+                };
+                Ok(argument.map_or(regorus::Value::Undefined, |v| input_value(&v)))
+            }),
+        )
+        .map_err(|e| Error::Internal(format!("registering a Rego function: {e}")))?;
     for file in files {
         if let Err(v1_error) = engine.add_policy(file.path.clone(), file.content.clone()) {
             engine.set_rego_v0(true);
@@ -590,6 +648,69 @@ mod tests {
             engine.rules_for_base(&[(mine, "main.deny")]).len(),
             engine.rules().len()
         );
+    }
+
+    /// Every corpus file a loader reads, as the engine's inputs.
+    fn corpus_inputs() -> Vec<(String, regorus::Value)> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
+            &mut files,
+        );
+        files.sort();
+        let mut inputs = Vec::new();
+        for path in files {
+            let name = path.display().to_string();
+            let Some(format) = crate::policy::input::format_for(&name) else {
+                continue;
+            };
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            for doc in crate::policy::input::load(format, &text, &name).unwrap_or_default() {
+                inputs.push((name.clone(), input_value(&doc.value)));
+            }
+        }
+        inputs
+    }
+
+    #[test]
+    fn gating_by_input_keys_changes_no_outcome() {
+        let gated = Engine::new(
+            &Bundle::builtin(),
+            &Namespaces::default(),
+            DEFAULT_TIME_LIMIT,
+        )
+        .unwrap();
+        let mut every = gated.clone();
+        every.input_keys = vec![None; every.rules.len()];
+        let inputs = corpus_inputs();
+        assert!(
+            inputs.len() > 500,
+            "the corpus is missing: {}",
+            inputs.len()
+        );
+        let mut skipped = 0;
+        for (name, input) in inputs {
+            let all: Vec<usize> = (0..gated.rules.len()).collect();
+            skipped += all.iter().filter(|&&i| !gated.applies(i, &input)).count();
+            assert_eq!(
+                gated.evaluate_value(input.clone()),
+                every.evaluate_value(input),
+                "{name}"
+            );
+        }
+        assert!(skipped > 0, "no rule was gated");
     }
 
     #[test]

@@ -4,8 +4,10 @@
 use std::collections::HashSet;
 use std::fmt::Write as _;
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
+use super::json::Stream;
 use super::long_line::shown_line;
 use super::paint::{self, Palette};
 use super::sanitize::sanitize_str;
@@ -163,32 +165,30 @@ pub fn summary_line(eval: &Evaluation) -> String {
 
 /// The JSON report: source, policy bundle digest, findings, every hunk with whether a coding
 /// agent wrote it (`ai`: the AI-authored hunks), errors, skipped files, summary. A finding is
-/// `ai_authored` when one of its hunks is.
-pub fn json(
-    change: &ChangeSet,
-    eval: &Evaluation,
-    bundle_digest: &str,
-    ai: &HashSet<HunkId>,
-) -> Value {
+/// `ai_authored` when one of its hunks is. Findings and hunks are written one at a time
+/// ([`Stream`]); the fields are in the order of their names.
+pub fn json<'a>(
+    change: &'a ChangeSet,
+    eval: &'a Evaluation,
+    bundle_digest: &'a str,
+    ai: &'a HashSet<HunkId>,
+) -> impl Serialize + 'a {
     let introduced = eval
         .findings
         .iter()
         .filter(|f| f.origin == Origin::Introduced)
         .count();
-    let findings: Vec<Value> = eval
-        .findings
-        .iter()
-        .map(|f| {
+    let findings = Stream(move || {
+        eval.findings.iter().map(move |f| {
             let mut v = json!(f);
             let on_ai =
                 matches!(&f.anchor, Anchor::Hunks(ids) if ids.iter().any(|i| ai.contains(i)));
             v["ai_authored"] = Value::Bool(on_ai);
             v
         })
-        .collect();
-    let hunks: Vec<Value> = change
-        .hunks()
-        .map(|(file, h)| {
+    });
+    let hunks = Stream(move || {
+        change.hunks().map(move |(file, h)| {
             json!({
                 "id": h.id,
                 "file": String::from_utf8_lossy(file.path()),
@@ -197,21 +197,33 @@ pub fn json(
                 "ai_authored": ai.contains(&h.id),
             })
         })
-        .collect();
-    json!({
-        "source": change.source,
-        "policy_bundle": bundle_digest,
-        "findings": findings,
-        "hunks": hunks,
-        "errors": eval.errors,
-        "skipped": eval.skipped,
-        "blast_radius": BlastRadius::of(change, &eval.findings),
-        "summary": {
+    });
+    // The small parts go through `json!`, which orders their keys by name too.
+    #[derive(Serialize)]
+    struct Report<'a, F: Serialize, H: Serialize> {
+        blast_radius: Value,
+        errors: Value,
+        findings: F,
+        hunks: H,
+        policy_bundle: &'a str,
+        skipped: &'a [String],
+        source: Value,
+        summary: Value,
+    }
+    Report {
+        blast_radius: json!(BlastRadius::of(change, &eval.findings)),
+        errors: json!(eval.errors),
+        findings,
+        hunks,
+        policy_bundle: bundle_digest,
+        skipped: &eval.skipped,
+        source: json!(change.source),
+        summary: json!({
             "introduced": introduced,
             "pre_existing": eval.findings.len() - introduced,
             "risky_hunks": crate::policy::evaluate::risky_hunks(&eval.findings),
             "ai_hunks": change.hunks().filter(|(_, h)| ai.contains(&h.id)).count(),
             "errors": eval.errors.len(),
-        },
-    })
+        }),
+    }
 }

@@ -87,8 +87,23 @@ fn line(l: &Line) -> Value {
     Value::Object(obj)
 }
 
+/// A sequence written one item at a time, each made when it is written: a large report holds
+/// one item in memory, not the whole tree. `F` makes the items afresh for each writing.
+pub struct Stream<F>(pub F);
+
+impl<F, I> Serialize for Stream<F>
+where
+    F: Fn() -> I,
+    I: Iterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq((self.0)())
+    }
+}
+
 /// Writes `value` pretty-printed with every non-ASCII character escaped.
-pub fn write_ascii(value: &Value, out: &mut dyn Write) -> io::Result<()> {
+pub fn write_ascii<T: Serialize + ?Sized>(value: &T, out: &mut dyn Write) -> io::Result<()> {
     let mut ser = serde_json::Serializer::with_formatter(
         &mut *out,
         AsciiFormatter(serde_json::ser::PrettyFormatter::new()),

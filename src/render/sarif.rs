@@ -2,7 +2,10 @@
 //! result per finding with its file and lines; introduced findings are `new`, pre-existing
 //! ones `unchanged` (SARIF's baseline states).
 
+use serde::Serialize;
 use serde_json::{Value, json};
+
+use super::json::Stream;
 
 use crate::model::sha256_hex;
 use crate::policy::evaluate::Evaluation;
@@ -28,7 +31,7 @@ fn security_severity(s: Severity) -> &'static str {
 }
 
 /// The SARIF log for an evaluation.
-pub fn log(eval: &Evaluation) -> Value {
+pub fn log(eval: &Evaluation) -> impl Serialize + '_ {
     let mut rule_ids: Vec<&str> = eval.findings.iter().map(|f| f.rule.as_str()).collect();
     rule_ids.sort_unstable();
     rule_ids.dedup();
@@ -45,19 +48,35 @@ pub fn log(eval: &Evaluation) -> Value {
             })
         })
         .collect();
-    let results: Vec<Value> = eval.findings.iter().map(|f| result(f, &rule_ids)).collect();
-    json!({
-        "version": "2.1.0",
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "runs": [{
-            "tool": {"driver": {
+    // Written as `json!` would order it (keys by name), the results one at a time.
+    #[derive(Serialize)]
+    struct Log<R: Serialize> {
+        #[serde(rename = "$schema")]
+        schema: &'static str,
+        runs: [Run<R>; 1],
+        version: &'static str,
+    }
+    #[derive(Serialize)]
+    struct Run<R: Serialize> {
+        results: R,
+        tool: Value,
+    }
+    let results = Stream(move || {
+        let rule_ids = rule_ids.clone();
+        eval.findings.iter().map(move |f| result(f, &rule_ids))
+    });
+    Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        runs: [Run {
+            results,
+            tool: json!({"driver": {
                 "name": "countersign",
                 "version": env!("CARGO_PKG_VERSION"),
                 "rules": rules,
-            }},
-            "results": results,
+            }}),
         }],
-    })
+        version: "2.1.0",
+    }
 }
 
 fn result(f: &Finding, rule_ids: &[&str]) -> Value {

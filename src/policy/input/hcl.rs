@@ -54,6 +54,31 @@ pub fn load(text: &str, file: &str) -> crate::Result<Document> {
     Ok(root.into_document())
 }
 
+/// The argument of a `jsonencode(...)` call as the loader writes one (`${jsonencode({...})}`),
+/// converted like any HCL value (a reference inside stays a `"${ref}"` string: unknown), or
+/// `None` when the text is not such a call. This is how the built-in pack reads a policy
+/// document written inline in HCL: through the Rego function
+/// `countersign.hcl.jsonencode_argument` (see [`crate::policy::engine`]).
+pub fn jsonencode_argument(text: &str) -> Option<serde_json::Value> {
+    let inner = text.strip_prefix("${")?.strip_suffix('}')?;
+    let Expression::FuncCall(call) = hcl_edit::parser::parse_expr(inner).ok()? else {
+        return None;
+    };
+    let [argument] = call.args.iter().collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    if call.name.is_namespaced() || call.name.name.as_str() != "jsonencode" {
+        return None;
+    }
+    let lines = LineIndex::new(inner);
+    let converter = Converter {
+        text: inner,
+        file: "",
+        lines: &lines,
+    };
+    Some(converter.expr(argument).into_document().value)
+}
+
 struct Converter<'a> {
     text: &'a str,
     file: &'a str,
@@ -606,6 +631,34 @@ EOT
             map.locate(&path(&["locals", "0", "obj", "nested", "a", "1", "b"])),
             Some(Span::new(28, 28))
         );
+    }
+
+    #[test]
+    fn a_jsonencode_call_gives_its_argument() {
+        let text = "${jsonencode({\n  Version = \"2012-10-17\" # the current one\n  Statement = [{\n    Action = [\"s3:*\", local.extra]\n    Resource = \"${aws_s3_bucket.b.arn}/*\"\n    Sid = -1\n  },]\n})}";
+        assert_eq!(
+            jsonencode_argument(text),
+            Some(json!({
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Action": ["s3:*", "${local.extra}"],
+                    "Resource": "${aws_s3_bucket.b.arn}/*",
+                    "Sid": -1,
+                }],
+            }))
+        );
+        assert_eq!(
+            jsonencode_argument("${jsonencode(local.policy)}"),
+            Some(json!("${local.policy}"))
+        );
+        for not_a_call in [
+            "{}",
+            "${merge({}, {})}",
+            "${jsonencode({}, 1)}",
+            "${jsonencode({)}",
+        ] {
+            assert_eq!(jsonencode_argument(not_a_call), None, "{not_a_call}");
+        }
     }
 
     #[test]
