@@ -37,45 +37,45 @@ taggable_types := {
 	"aws_iam_role", "aws_iam_user", "aws_iam_policy",
 }
 
-# The tags Terraform will apply: a plan's known tags_all, else tags. {value, path}.
-tags_of(r) := {"value": r.values.tags_all, "path": array.concat(r.path, ["tags_all"])} if {
-	is_object(object.get(r.values, "tags_all", null))
-} else := {"value": object.get(r.values, "tags", null), "path": array.concat(r.path, ["tags"])}
-
-# The tags value alone, for the check every taggable resource goes through (tags_of builds
-# the path too, which only a finding needs).
+# The tags value Terraform will apply: a plan's known tags_all, else tags.
 tags_value(values) := values.tags_all if is_object(object.get(values, "tags_all", null))
 
 else := object.get(values, "tags", null)
 
+# Where a finding points: the tags object, else the resource.
+tags_path(r) := array.concat(r.path, ["tags_all"]) if is_object(object.get(r.values, "tags_all", null))
+
+else := array.concat(r.path, ["tags"]) if is_object(object.get(r.values, "tags", null))
+
+else := r.path
+
+# The required keys a tags value lacks. A tag is present when it has a value (an expression
+# counts: it is unknown); no tags at all lack every key.
+missing_tags(tags) := [k | some k in required_tags; object.get(tags, k, "") in {"", null}] if is_object(tags)
+
+else := required_tags
+
+remediation := sprintf("Add the tags %s (ownership and environment tags drive cost allocation, alerts and clean-up).", [concat(", ", required_tags)])
+
+# Built as a literal object rather than through lib.finding: this rule gives a finding for
+# most untagged resources, and a function call per finding is a good part of its cost.
 warn contains f if {
 	some type, resources in lib.by_type
 	taggable_types[type]
 	some r in resources
 	value := tags_value(r.values)
 	not is_string(value)
-	tags := object_or_empty(value)
-	# A tag is present when it has a value (an expression counts: it is unknown).
-	missing := [k | some k in required_tags; object.get(tags, k, "") in {"", null}]
+	missing := missing_tags(value)
 	count(missing) > 0
-	t := tags_of(r)
-	f := lib.finding(
-		"aws-tags-missing",
-		"low",
-		sprintf("%s is missing the required tag%s %s", [r.address, plural(missing), concat(", ", missing)]),
-		r.address,
-		tags_path(r, t),
-		sprintf("Add the tags %s (ownership and environment tags drive cost allocation, alerts and clean-up).", [concat(", ", required_tags)]),
-	)
+	f := {
+		"rule": "aws-tags-missing",
+		"severity": "low",
+		"msg": sprintf("%s is missing the required tag%s %s", [r.address, plural(missing), concat(", ", missing)]),
+		"resource": r.address,
+		"path": tags_path(r),
+		"remediation": remediation,
+	}
 }
-
-object_or_empty(x) := x if is_object(x)
-
-else := {}
-
-tags_path(r, t) := t.path if is_object(t.value)
-
-else := r.path
 
 plural(xs) := "s" if count(xs) > 1
 

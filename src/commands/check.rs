@@ -85,8 +85,11 @@ pub fn load_and_evaluate(
     args: &PolicyArgs,
 ) -> Result<Checked> {
     let Source::Plan(path) = source else {
-        let (change, document) = source.load_with_plan()?;
-        let (bundle, eval) = evaluate(source, &change, document.as_ref(), linked_plan, args)?;
+        // The policies are parsed while the change is read.
+        let (loaded, parsed) = rayon::join(|| source.load_with_plan(), || engine_for(args));
+        let (change, document) = loaded?;
+        let (bundle, engine) = parsed?;
+        let eval = evaluate_with(&engine, source, &change, document.as_ref(), linked_plan)?;
         return Ok(Checked {
             change,
             bundle,
@@ -143,21 +146,6 @@ pub fn load_and_evaluate(
         bundle,
         eval,
     })
-}
-
-/// Evaluates the policies `args` select on a change loaded from `source` (`plan_document`:
-/// the plan's JSON, for a plan source), and the built-in hidden-text rule; a `linked_plan` (a
-/// plan given with a range) is evaluated too, its findings placed on the range's source.
-pub fn evaluate(
-    source: &Source,
-    change: &ChangeSet,
-    plan_document: Option<&Value>,
-    linked_plan: Option<&Path>,
-    args: &PolicyArgs,
-) -> Result<(Bundle, Evaluation)> {
-    let (bundle, engine) = engine_for(args)?;
-    let eval = evaluate_with(&engine, source, change, plan_document, linked_plan)?;
-    Ok((bundle, eval))
 }
 
 /// [`evaluate`] with an engine already loaded.

@@ -102,14 +102,17 @@ where
     }
 }
 
-/// Writes `value` pretty-printed with every non-ASCII character escaped.
+/// Writes `value` pretty-printed with every non-ASCII character escaped, through a buffer (a
+/// locked stdout flushes every line, and pretty JSON has many).
 pub fn write_ascii<T: Serialize + ?Sized>(value: &T, out: &mut dyn Write) -> io::Result<()> {
+    let mut out = io::BufWriter::with_capacity(1 << 16, out);
     let mut ser = serde_json::Serializer::with_formatter(
-        &mut *out,
+        &mut out,
         AsciiFormatter(serde_json::ser::PrettyFormatter::new()),
     );
     value.serialize(&mut ser).map_err(io::Error::from)?;
-    out.write_all(b"\n")
+    out.write_all(b"\n")?;
+    out.flush()
 }
 
 /// Pretty formatting, with string fragments escaped to ASCII.
