@@ -17,12 +17,12 @@ use crate::policy::evaluate::{
     Evaluation, evaluate_files, evaluate_hunks, evaluate_plan, evaluate_plan_input,
     place_plan_findings, scrub_secrets,
 };
+use crate::policy::families::read_input;
 use crate::policy::finding::Origin;
 use crate::policy::hidden;
 use crate::policy::plan_link::relocate;
 use crate::render::{findings, json, paint::Palette, sarif};
 use crate::source::Source;
-use crate::source::plan::{resource_addresses, sensitive_values};
 
 use super::output::use_color;
 use super::policy_test::default_policy_dirs;
@@ -100,31 +100,30 @@ pub fn load_and_evaluate(
     let sha256 = crate::model::sha256_hex(&bytes);
     let text = crate::source::plan::decode_json_text(&bytes, &name)?;
     drop(bytes);
-    // Two trees of the one text, read side by side: JSON for the review's rendering, the
-    // engine's values for the policies, which start as soon as theirs is read.
+    // The one text read twice, side by side: one resource change at a time for the review's
+    // rendering, and as the engine's values for the policies, which start as soon as theirs
+    // are read. The text goes as soon as both are read (each thread holds it until then).
+    let text = std::sync::Arc::new(text);
+    let for_engine = std::sync::Arc::clone(&text);
+    let plan_name = &name;
     let (rendered, evaluated) = rayon::join(
-        || -> Result<_> {
-            let document = crate::source::plan::parse_json_text(&text, &name)?;
-            let change = crate::source::plan::change_of(&document, sha256, &name)?;
+        move || -> Result<_> {
+            let read = crate::source::plan::change_of_text(&text, sha256, plan_name);
+            drop(text);
+            let (change, facts) = read?;
             let hidden = hidden::scan(&change);
-            // What the findings need of the JSON tree; the tree itself goes before this
-            // thread helps with the evaluation, so it is not held at its peak.
-            let addresses: Vec<Option<String>> = resource_addresses(&document)
-                .into_iter()
-                .map(|a| a.map(str::to_string))
-                .collect();
-            let secrets = sensitive_values(&document);
-            drop(document);
-            Ok((change, hidden, addresses, secrets))
+            Ok((change, hidden, facts))
         },
-        || -> Result<_> {
-            // regorus's own reader; should it refuse what serde_json reads, the JSON tree
-            // converted, as for other sources.
-            let input = regorus::Value::from_json_str(&text).ok().or_else(|| {
-                let document = crate::source::plan::parse_json_text(&text, &name).ok()?;
+        move || -> Result<_> {
+            let text = for_engine;
+            let (bundle, engine) = engine_for(args)?;
+            // regorus's own reader, given only what the rules read of the plan; should it
+            // refuse what serde_json reads, the JSON tree converted, as for other sources.
+            let input = read_input(engine.families(), &text).or_else(|| {
+                let document = crate::source::plan::parse_json_text(&text, "").ok()?;
                 Some(crate::policy::engine::input_value(&document))
             });
-            let (bundle, engine) = engine_for(args)?;
+            drop(text);
             let name = path.display().to_string();
             Ok((
                 bundle,
@@ -132,14 +131,13 @@ pub fn load_and_evaluate(
             ))
         },
     );
-    let (change, hidden, addresses, secrets) = rendered?;
+    let (change, hidden, facts) = rendered?;
     let (bundle, eval) = evaluated?;
     // The rendering read the JSON, so the evaluation's fallback read it too.
     let mut eval = eval.ok_or_else(|| Error::input(&name, "invalid plan JSON"))?;
-    scrub_secrets(&mut eval.findings, &secrets);
-    let addresses: Vec<Option<&str>> = addresses.iter().map(Option::as_deref).collect();
+    scrub_secrets(&mut eval.findings, &facts.secrets);
+    let addresses: Vec<Option<&str>> = facts.addresses.iter().map(Option::as_deref).collect();
     place_plan_findings(&mut eval.findings, &change, &addresses);
-    crate::discard::later(text);
     eval.findings.extend(hidden);
     Ok(Checked {
         change,

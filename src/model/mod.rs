@@ -3,10 +3,12 @@
 //! Pure data, no I/O. Sources build it; policies, the review screen, sessions and attestations
 //! read it.
 
+mod attr_path;
 mod bytes_serde;
 mod hunk;
 mod id;
 
+pub use attr_path::AttrPath;
 pub use hunk::{Hunk, HunkKind, Line, LineKind, PlanAction};
 pub use id::{HunkId, number_occurrences, sha256_hex};
 
@@ -265,7 +267,7 @@ impl PlanSummary {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ValueLines {
     /// Attribute names and list indexes under the resource's values (`["ingress", "1"]`).
-    pub path: Vec<String>,
+    pub path: AttrPath,
     /// First line (new side, as numbered in the hunk).
     pub start: u32,
     /// Last line.

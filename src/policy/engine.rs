@@ -11,6 +11,7 @@ use regorus::utils::limits::ExecutionTimerConfig;
 use serde_json::Value;
 
 use super::bundle::{Bundle, PolicyFile};
+use super::families::Family;
 use crate::error::{Error, Result};
 
 /// Which packages of the user's policies are evaluated (the built-in pack always is).
@@ -104,25 +105,10 @@ pub struct Engine {
     reads_hunks: bool,
     /// The text of each rule's policy file, by rule index (see [`Engine::rules_for_base`]).
     texts: Vec<Arc<str>>,
-    /// For each rule of the built-in pack, the input keys its package reads (see
-    /// [`BUILTIN_INPUT_KEYS`]); `None` for rules that run on every input.
-    input_keys: Vec<Option<&'static [&'static str]>>,
+    /// The built-in family of each rule (`None` for the user's rules, which run on every
+    /// input).
+    families: Vec<Option<&'static Family>>,
 }
-
-/// The top-level input keys each family of the built-in pack reads, by package prefix. A
-/// family gives no finding on an input that has none of its keys, so it is not evaluated
-/// there: a Terraform file is not run through the Kubernetes and CloudFormation rules. (The
-/// unit test `gating_by_input_keys_changes_no_outcome` holds the pack to this on every corpus
-/// fixture.)
-const BUILTIN_INPUT_KEYS: &[(&str, &[&str])] = &[
-    (
-        "countersign.terraform.",
-        &["resource", "data", "resource_changes"],
-    ),
-    ("countersign.plan.", &["resource_changes"]),
-    ("countersign.cloudformation.", &["Resources"]),
-    ("countersign.kubernetes.", &["kind"]),
-];
 
 /// How long one input's evaluation may run before it is stopped.
 pub const DEFAULT_TIME_LIMIT: Duration = Duration::from_secs(5);
@@ -136,7 +122,7 @@ impl Engine {
         let mut exception_packages = Vec::new();
         let mut reads_hunks = false;
         let mut texts = Vec::new();
-        let mut input_keys = Vec::new();
+        let mut families = Vec::new();
         for file in files {
             let text: Arc<str> = Arc::from(file.content.as_str());
             let Some(package) = package_of(&file.content) else {
@@ -175,11 +161,10 @@ impl Engine {
                     line,
                 });
                 texts.push(Arc::clone(&text));
-                input_keys.push(
-                    BUILTIN_INPUT_KEYS
-                        .iter()
-                        .find(|(prefix, _)| file.is_builtin() && package.starts_with(prefix))
-                        .map(|(_, keys)| *keys),
+                families.push(
+                    file.is_builtin()
+                        .then(|| super::families::family_of(&package))
+                        .flatten(),
                 );
             }
         }
@@ -189,7 +174,7 @@ impl Engine {
             exception_packages,
             reads_hunks,
             texts,
-            input_keys,
+            families,
         })
     }
 
@@ -255,17 +240,21 @@ impl Engine {
         outcomes
     }
 
+    /// The built-in family of each rule, by rule index (`None` for the user's rules).
+    pub fn families(&self) -> &[Option<&'static Family>] {
+        &self.families
+    }
+
     /// Whether rule `i` can give a finding on `input`: it runs on every input, or the input
-    /// has one of the keys its package reads.
+    /// has one of the keys its family reads.
     fn applies(&self, i: usize, input: &regorus::Value) -> bool {
-        let Some(keys) = self.input_keys[i] else {
+        let Some(family) = self.families[i] else {
             return true;
         };
         let Ok(object) = input.as_object() else {
             return false;
         };
-        keys.iter()
-            .any(|k| object.contains_key(&regorus::Value::from(*k)))
+        family.applies(|k| object.contains_key(&regorus::Value::from(k)))
     }
 
     /// The outcomes of the rules `only` on `input`, and the engine that evaluated them.
@@ -693,7 +682,7 @@ mod tests {
         )
         .unwrap();
         let mut every = gated.clone();
-        every.input_keys = vec![None; every.rules.len()];
+        every.families = vec![None; every.rules.len()];
         let inputs = corpus_inputs();
         assert!(
             inputs.len() > 500,

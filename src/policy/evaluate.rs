@@ -10,7 +10,7 @@ use super::finding::{Anchor, Finding, Origin};
 use super::input;
 use super::place::{anchor, locate, mark_pre_existing};
 use super::source_map::{Span, Step};
-use crate::model::{ChangeSet, FileChange, HunkKind, LineKind};
+use crate::model::{AttrPath, ChangeSet, FileChange, HunkKind, LineKind};
 use crate::source::FileVersions;
 
 /// A rule that failed at run time, or an input that could not be loaded.
@@ -394,11 +394,12 @@ fn attribute_span(
             Step::Index(i) => i.to_string(),
         })
         .collect();
+    let wanted = AttrPath::new(&wanted);
     change
         .value_lines
         .get(&hunk.id)?
         .iter()
-        .filter(|v| wanted.starts_with(&v.path))
+        .filter(|v| v.path.is_prefix_of(&wanted))
         .max_by_key(|v| v.path.len())
         .map(|v| Span::new(v.start, v.end))
 }

@@ -4,6 +4,7 @@ pub mod blast;
 pub mod bundle;
 pub mod engine;
 pub mod evaluate;
+pub mod families;
 pub mod finding;
 pub mod hidden;
 pub mod input;

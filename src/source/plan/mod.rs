@@ -23,6 +23,35 @@ use render::{Label, Lines, plural};
 /// Every value a plan marks sensitive (resource changes on either side, and outputs), as text:
 /// what must never appear in anything countersign prints, even inside a policy's message.
 pub fn sensitive_values(plan: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    let changes = plan
+        .get("resource_changes")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|rc| rc.get("change"));
+    for change in changes {
+        change_secrets(change, &mut out);
+    }
+    output_secrets(plan.get("output_changes"), &mut out);
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The sensitive values of the changed outputs (`output_changes`).
+fn output_secrets(outputs: Option<&Value>, out: &mut Vec<String>) {
+    for change in outputs
+        .and_then(Value::as_object)
+        .into_iter()
+        .flat_map(|o| o.values())
+    {
+        change_secrets(change, out);
+    }
+}
+
+/// The values one change (of a resource or an output) marks sensitive, on either side.
+fn change_secrets(change: &Value, out: &mut Vec<String>) {
     fn collect(value: Option<&Value>, mask: &Value, out: &mut Vec<String>) {
         let Some(value) = value else { return };
         match (mask, value) {
@@ -53,29 +82,12 @@ pub fn sensitive_values(plan: &Value) -> Vec<String> {
             _ => {}
         }
     }
-    let mut out = Vec::new();
-    let changes = plan
-        .get("resource_changes")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|rc| rc.get("change"));
-    let outputs = plan
-        .get("output_changes")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flat_map(|o| o.values());
-    for change in changes.chain(outputs) {
-        let mask = merge_masks(
-            change.get("before_sensitive"),
-            change.get("after_sensitive"),
-        );
-        collect(change.get("before"), &mask, &mut out);
-        collect(change.get("after"), &mask, &mut out);
-    }
-    out.sort();
-    out.dedup();
-    out
+    let mask = merge_masks(
+        change.get("before_sensitive"),
+        change.get("after_sensitive"),
+    );
+    collect(change.get("before"), &mask, out);
+    collect(change.get("after"), &mask, out);
 }
 
 /// The address of each `resource_changes[]` entry, by index (for findings whose path points
@@ -103,11 +115,7 @@ pub fn decode_json_text(bytes: &[u8], name: &str) -> Result<String> {
 
 /// Parses a plan file's text as JSON; a syntax error names its line.
 pub fn parse_json_text(text: &str, name: &str) -> Result<Value> {
-    serde_json::from_str(text).map_err(|e| {
-        let msg = e.to_string();
-        let msg = msg.split(" at line ").next().unwrap_or(&msg);
-        Error::at_line(name, e.line().max(1), format!("invalid plan JSON: {msg}"))
-    })
+    serde_json::from_str(text).map_err(|e| json_error(&e, name))
 }
 
 /// Loads a plan from its file bytes. `name` is used in error messages.
@@ -129,6 +137,104 @@ pub fn change_of(plan: &Value, sha256: String, name: &str) -> Result<ChangeSet> 
     let root = plan
         .as_object()
         .ok_or_else(|| Error::input(name, "not a Terraform plan: expected a JSON object"))?;
+    let changes = match root.get("resource_changes") {
+        None => Changes::Absent,
+        Some(Value::Array(items)) => Changes::Values(items),
+        Some(_) => Changes::NotArray,
+    };
+    let top = Top {
+        root: std::borrow::Cow::Borrowed(root),
+        changes,
+    };
+    change_from(top, sha256, name, false).map(|(change, _)| change)
+}
+
+/// What the findings on a plan need of it besides its change.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct PlanFacts {
+    /// The address of each `resource_changes[]` entry, by index (for findings whose path
+    /// points into that array).
+    pub addresses: Vec<Option<String>>,
+    /// Every value the plan marks sensitive, as [`sensitive_values`] gives them.
+    pub secrets: Vec<String>,
+}
+
+/// [`change_of`] read from the plan's text, one resource change at a time, so the whole
+/// document is never held as a tree (a plan's tree is seven times its text); with the facts
+/// the findings need. Errors as [`parse_json_text`] and [`change_of`].
+pub fn change_of_text(text: &str, sha256: String, name: &str) -> Result<(ChangeSet, PlanFacts)> {
+    use serde_json::value::RawValue;
+    let parts: serde_json::Map<String, Value> =
+        match serde_json::from_str::<BTreeMap<String, &RawValue>>(text) {
+            Ok(parts) => {
+                let mut root = serde_json::Map::new();
+                let mut changes = Changes::Absent;
+                let has_changes = parts.contains_key("resource_changes");
+                for (key, raw) in parts {
+                    let value = match key.as_str() {
+                        "resource_changes" => {
+                            changes = serde_json::from_str::<Vec<&RawValue>>(raw.get())
+                                .map_or(Changes::NotArray, Changes::Texts);
+                            Value::Null
+                        }
+                        // Read only when there is nothing else to count.
+                        "planned_values" if has_changes => Value::Null,
+                        "prior_state" | "configuration" | "relevant_attributes" => Value::Null,
+                        _ => serde_json::from_str(raw.get()).map_err(|e| json_error(&e, name))?,
+                    };
+                    root.insert(key, value);
+                }
+                let top = Top {
+                    root: std::borrow::Cow::Owned(root),
+                    changes,
+                };
+                return change_from(top, sha256, name, true);
+            }
+            // Not an object of JSON values: the whole parse says what is wrong.
+            Err(_) => match parse_json_text(text, name)? {
+                Value::Object(root) => root,
+                _ => {
+                    return Err(Error::input(
+                        name,
+                        "not a Terraform plan: expected a JSON object",
+                    ));
+                }
+            },
+        };
+    let changes = match parts.get("resource_changes") {
+        None => Changes::Absent,
+        Some(Value::Array(items)) => Changes::Values(items),
+        Some(_) => Changes::NotArray,
+    };
+    let top = Top {
+        root: std::borrow::Cow::Borrowed(&parts),
+        changes,
+    };
+    change_from(top, sha256, name, true)
+}
+
+/// A plan's top level: its fields, and its resource changes, parsed or each still as text.
+struct Top<'a> {
+    root: std::borrow::Cow<'a, serde_json::Map<String, Value>>,
+    changes: Changes<'a>,
+}
+
+/// A plan's `resource_changes`.
+enum Changes<'a> {
+    Absent,
+    NotArray,
+    Values(&'a [Value]),
+    Texts(Vec<&'a serde_json::value::RawValue>),
+}
+
+/// The change of a plan's top level, and its [`PlanFacts`] when `facts` is asked for.
+fn change_from(
+    top: Top,
+    sha256: String,
+    name: &str,
+    facts: bool,
+) -> Result<(ChangeSet, PlanFacts)> {
+    let root = top.root.as_ref();
     let format_version = root
         .get("format_version")
         .and_then(Value::as_str)
@@ -155,41 +261,52 @@ pub fn change_of(plan: &Value, sha256: String, name: &str) -> Result<ChangeSet> 
     let mut notes = Vec::new();
     let mut modules: BTreeMap<String, Vec<Hunk>> = BTreeMap::new();
     let mut value_lines = BTreeMap::new();
-    match root.get("resource_changes") {
-        Some(Value::Array(changes)) => {
-            // Each change is read and rendered on its own, in parallel; the counts and the
-            // grouping by module follow in the plan's order.
-            use rayon::prelude::*;
-            let rendered: Vec<Result<Rendered>> = changes
-                .par_iter()
-                .enumerate()
-                .map(|(i, rc)| {
-                    let at = |msg: &str| {
-                        Error::input(format!("{name}: resource_changes[{i}]"), msg.to_string())
-                    };
-                    let change = ResourceChange::read(rc).map_err(|m| at(&m))?;
-                    let mut counted = PlanSummary::default();
-                    let action = change.action(&mut counted).map_err(|m| at(&m))?;
-                    let hunk = action.map(|a| (change.module.clone(), change.hunk(a)));
-                    Ok((counted, hunk))
-                })
-                .collect();
-            for item in rendered {
-                let (counted, hunk) = item?;
-                summary.add(&counted);
-                if let Some((module, (hunk, values))) = hunk {
-                    value_lines.insert(hunk.id.clone(), values);
-                    modules.entry(module).or_default().push(hunk);
-                }
-            }
-        }
-        Some(_) => return Err(Error::input(name, "`resource_changes` is not an array")),
-        None => {
+    let mut plan_facts = PlanFacts::default();
+    // Each change is read and rendered on its own, in parallel; the counts and the grouping
+    // by module follow in the plan's order.
+    use rayon::prelude::*;
+    let rendered: Vec<Result<ReadChange>> = match &top.changes {
+        Changes::Absent => {
             let planned = count_planned(root.get("planned_values"));
             notes.push(format!(
                 "the plan has no `resource_changes`: {planned} planned resources cannot be reviewed as changes"
             ));
+            Vec::new()
         }
+        Changes::NotArray => {
+            return Err(Error::input(name, "`resource_changes` is not an array"));
+        }
+        Changes::Values(items) => items
+            .par_iter()
+            .enumerate()
+            .map(|(i, rc)| read_change(i, rc, name, facts))
+            .collect(),
+        Changes::Texts(items) => items
+            .par_iter()
+            .enumerate()
+            .map(|(i, raw)| {
+                let rc: Value =
+                    serde_json::from_str(raw.get()).map_err(|e| json_error(&e, name))?;
+                read_change(i, &rc, name, facts)
+            })
+            .collect(),
+    };
+    for item in rendered {
+        let (counted, hunk, address, secrets) = item?;
+        summary.add(&counted);
+        if let Some((module, (hunk, values))) = hunk {
+            value_lines.insert(hunk.id.clone(), values);
+            modules.entry(module).or_default().push(hunk);
+        }
+        if facts {
+            plan_facts.addresses.push(address);
+            plan_facts.secrets.extend(secrets);
+        }
+    }
+    if facts {
+        output_secrets(root.get("output_changes"), &mut plan_facts.secrets);
+        plan_facts.secrets.sort();
+        plan_facts.secrets.dedup();
     }
     if let Some(outputs) = outputs_hunk(root.get("output_changes"), &mut summary) {
         modules.entry(String::new()).or_default().push(outputs);
@@ -238,12 +355,39 @@ pub fn change_of(plan: &Value, sha256: String, name: &str) -> Result<ChangeSet> 
         notes,
         value_lines,
     };
-    Ok(change)
+    Ok((change, plan_facts))
 }
 
-/// One resource change read and rendered: what it adds to the counts, and its module and hunk
-/// (none for a change that is only counted).
-type Rendered = (PlanSummary, Option<(String, (Hunk, Vec<ValueLines>))>);
+/// A syntax error in a plan's JSON, at its line.
+fn json_error(e: &serde_json::Error, name: &str) -> Error {
+    let msg = e.to_string();
+    let msg = msg.split(" at line ").next().unwrap_or(&msg);
+    Error::at_line(name, e.line().max(1), format!("invalid plan JSON: {msg}"))
+}
+
+/// One resource change (`resource_changes[i]`) read and rendered, with its address and
+/// sensitive values when `facts` are asked for.
+fn read_change(i: usize, rc: &Value, name: &str, facts: bool) -> Result<ReadChange> {
+    let at = |msg: &str| Error::input(format!("{name}: resource_changes[{i}]"), msg.to_string());
+    let change = ResourceChange::read(rc).map_err(|m| at(&m))?;
+    let mut counted = PlanSummary::default();
+    let action = change.action(&mut counted).map_err(|m| at(&m))?;
+    let hunk = action.map(|a| (change.module.clone(), change.hunk(a)));
+    let mut secrets = Vec::new();
+    if facts {
+        change_secrets(change.change, &mut secrets);
+    }
+    Ok((counted, hunk, Some(change.address), secrets))
+}
+
+/// One resource change read and rendered: what it adds to the counts, its module and hunk
+/// (none for a change that is only counted), its address and its sensitive values.
+type ReadChange = (
+    PlanSummary,
+    Option<(String, (Hunk, Vec<ValueLines>))>,
+    Option<String>,
+    Vec<String>,
+);
 
 fn module_path(module: &str) -> Vec<u8> {
     if module.is_empty() {

@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use super::node::Node;
-use crate::model::{Line, LineKind, ValueLines};
+use crate::model::{AttrPath, Line, LineKind, ValueLines};
 
 /// Collects the lines of one hunk.
 #[derive(Default)]
@@ -68,7 +68,11 @@ impl Lines {
             .filter_map(|(path, a, b)| {
                 let numbers = lines[a..=b].iter().filter_map(|l| l.new_lineno);
                 let (start, end) = numbers.fold((u32::MAX, 0), |(s, e), n| (s.min(n), e.max(n)));
-                (end > 0).then_some(ValueLines { path, start, end })
+                (end > 0).then(|| ValueLines {
+                    path: AttrPath::new(&path),
+                    start,
+                    end,
+                })
             })
             .collect();
         (lines, value_lines)
@@ -469,7 +473,7 @@ mod tests {
         let line_of = |path: &[&str]| {
             let v = values
                 .iter()
-                .find(|v| v.path == path)
+                .find(|v| v.path == AttrPath::new(path))
                 .unwrap_or_else(|| panic!("{path:?} in {values:?}"));
             (v.start, v.end)
         };

@@ -1,0 +1,186 @@
+//! The families of the built-in pack (Terraform, plans, CloudFormation, Kubernetes) and the
+//! top-level input keys each reads. Two savings follow, both exact:
+//!
+//! - a family is evaluated only on inputs that have one of its keys: on an input with none of
+//!   them it gives no finding, so a Terraform file is not run through the Kubernetes and
+//!   CloudFormation rules;
+//! - when only built-in rules run, a plan's heavy parts that no family reads (`planned_values`,
+//!   `prior_state`, `configuration`) are left out of the engine's input ([`read_input`]).
+//!
+//! The tests hold the pack to the table: every `input.<key>` a family's policies mention is
+//! among its keys, and gating changes no outcome on any corpus fixture.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::value::RawValue;
+
+/// A family of the built-in pack: its packages, and the input it reads.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Family {
+    /// The prefix of its packages' names.
+    pub prefix: &'static str,
+    /// The top-level input keys its policies read.
+    pub keys: &'static [&'static str],
+    /// Whether it also reads the whole document, once one of its keys is there (a Kubernetes
+    /// object is the document itself).
+    pub whole_document: bool,
+}
+
+/// The built-in families.
+pub const FAMILIES: &[Family] = &[
+    Family {
+        prefix: "countersign.terraform.",
+        keys: &["resource", "data", "resource_changes"],
+        whole_document: false,
+    },
+    Family {
+        prefix: "countersign.plan.",
+        keys: &["resource_changes"],
+        whole_document: false,
+    },
+    Family {
+        prefix: "countersign.cloudformation.",
+        keys: &["Resources", "Parameters"],
+        whole_document: false,
+    },
+    Family {
+        prefix: "countersign.kubernetes.",
+        keys: &["kind", "items"],
+        whole_document: true,
+    },
+];
+
+/// The family of a built-in package, if it belongs to one.
+pub fn family_of(package: &str) -> Option<&'static Family> {
+    FAMILIES.iter().find(|f| package.starts_with(f.prefix))
+}
+
+impl Family {
+    /// Whether the family can give a finding on a document with the top-level keys `has`.
+    pub fn applies(&self, has: impl Fn(&str) -> bool) -> bool {
+        self.keys.iter().any(|k| has(k))
+    }
+}
+
+/// The top-level keys that the rules of `families` (one per rule; `None` for a rule outside
+/// the built-in families, a user's) read of a document with the keys `has`: `None` when that
+/// may be any key.
+pub fn keys_read(
+    families: &[Option<&'static Family>],
+    has: impl Fn(&str) -> bool,
+) -> Option<BTreeSet<&'static str>> {
+    let mut keys = BTreeSet::new();
+    for family in families {
+        let family = (*family)?;
+        if !family.applies(&has) {
+            continue;
+        }
+        if family.whole_document {
+            return None;
+        }
+        keys.extend(family.keys);
+    }
+    Some(keys)
+}
+
+/// A JSON document (a plan) as the engine's input for rules of `families`, holding only the
+/// top-level keys they read of it; the whole document when a rule may read any key. `None`
+/// when the text is not a JSON object regorus reads.
+pub fn read_input(families: &[Option<&'static Family>], text: &str) -> Option<regorus::Value> {
+    let whole = || regorus::Value::from_json_str(text).ok();
+    if families.iter().any(Option::is_none) {
+        return whole();
+    }
+    // The top-level values as slices of the text: each kept one is read on its own.
+    let Ok(parts) = serde_json::from_str::<BTreeMap<String, &RawValue>>(text) else {
+        return whole();
+    };
+    let Some(read) = keys_read(families, |k| parts.contains_key(k)) else {
+        return whole();
+    };
+    let mut object = BTreeMap::new();
+    for (key, raw) in parts {
+        if read.contains(key.as_str()) {
+            let value = regorus::Value::from_json_str(raw.get()).ok()?;
+            object.insert(regorus::Value::from(key), value);
+        }
+    }
+    Some(regorus::Value::from(object))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::bundle::Bundle;
+    use crate::policy::engine::package_of;
+
+    /// The shared library `countersign.lib` reads the input for the Terraform rules only (its
+    /// resource views); the other families use its input-free helpers.
+    #[test]
+    fn every_input_key_a_family_mentions_is_in_its_table() {
+        let terraform = &FAMILIES[0];
+        for file in Bundle::builtin().policies.iter().filter(|p| !p.is_test()) {
+            let package = package_of(&file.content).unwrap();
+            let family = match package.as_str() {
+                "countersign.lib" => Some(terraform),
+                _ => family_of(&package),
+            };
+            if family != Some(terraform) {
+                for view in ["resources", "by_type", "resources_of_type"] {
+                    let call = format!(" lib.{view}");
+                    assert!(!file.content.contains(&call), "{}: {call}", file.path);
+                }
+            }
+            for (n, line) in file.content.lines().enumerate() {
+                let code = line.split('#').next().unwrap_or("");
+                for (at, _) in code.match_indices("input") {
+                    let before = code[..at].chars().next_back();
+                    if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+                        continue;
+                    }
+                    let rest = &code[at + "input".len()..];
+                    if rest.starts_with(|c: char| c.is_alphanumeric() || c == '_') {
+                        continue;
+                    }
+                    let at_line = format!("{}:{}", file.path, n + 1);
+                    let family = family
+                        .unwrap_or_else(|| panic!("{at_line}: reads the input outside a family"));
+                    match rest.strip_prefix('.') {
+                        Some(key) => {
+                            let key: String = key
+                                .chars()
+                                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                                .collect();
+                            assert!(
+                                family.keys.contains(&key.as_str()),
+                                "{at_line}: input.{key}"
+                            );
+                        }
+                        None => assert!(family.whole_document, "{at_line}: the whole input"),
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_plan_is_read_with_the_keys_its_families_read() {
+        let families: Vec<Option<&Family>> = FAMILIES.iter().map(Some).collect();
+        let plan = r#"{"format_version": "1.2", "planned_values": {"root_module": {}},
+            "resource_changes": [{"address": "a.b"}], "configuration": {}}"#;
+        let input = read_input(&families, plan).unwrap();
+        assert_eq!(
+            input,
+            regorus::Value::from_json_str(r#"{"resource_changes": [{"address": "a.b"}]}"#).unwrap()
+        );
+        // A user's rule may read anything; so may the Kubernetes family, once `kind` is there.
+        let whole = regorus::Value::from_json_str(plan).unwrap();
+        assert_eq!(read_input(&[None], plan).unwrap(), whole);
+        let object = r#"{"kind": "Pod", "spec": {}}"#;
+        assert_eq!(
+            read_input(&families, object).unwrap(),
+            regorus::Value::from_json_str(object).unwrap()
+        );
+        assert_eq!(read_input(&families, "{"), None);
+    }
+}
