@@ -46,9 +46,9 @@ fn plans(c: &mut Criterion) {
     for (name, resources) in [("5k", 5_000), ("50k", 50_000)] {
         let bytes = plan_bytes(resources);
         group.bench_function(format!("load_{name}"), |b| {
-            b.iter(|| black_box(plan::parse_with_document(&bytes, "plan.json").expect("plan")))
+            b.iter(|| black_box(plan::read(&bytes, "plan.json").expect("plan")))
         });
-        let (change, value) = plan::parse_with_document(&bytes, "plan.json").expect("plan");
+        let (change, value) = plan::read(&bytes, "plan.json").expect("plan");
         if resources > 5_000 {
             // About 8 s an evaluation: ten of them.
             group.measurement_time(Duration::from_secs(80));

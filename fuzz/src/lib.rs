@@ -14,10 +14,15 @@ pub fn patch(data: &[u8]) {
     let _ = countersign::source::patch::parse(data, "fuzz.diff");
 }
 
-/// The Terraform plan loader (plan JSON → ChangeSet), and the sensitive values it finds.
+/// The Terraform plan loader (plan JSON → ChangeSet, with the addresses and sensitive values
+/// it finds), and the engine's input read from the same text.
 pub fn plan(data: &[u8]) {
-    if let Ok((_, document)) = countersign::source::plan::parse_with_document(data, "fuzz.json") {
-        let _ = countersign::source::plan::sensitive_values(&document);
+    if let Ok((_, document)) = countersign::source::plan::read(data, "fuzz.json") {
+        let families: Vec<_> = countersign::policy::families::FAMILIES
+            .iter()
+            .map(Some)
+            .collect();
+        let _ = countersign::policy::families::read_input(&families, &document.text);
     }
 }
 

@@ -8,21 +8,19 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use std::path::Path;
 
-use serde_json::Value;
-
 use crate::model::ChangeSet;
 use crate::policy::bundle::Bundle;
 use crate::policy::engine::{Engine, Namespaces, RuleKind};
 use crate::policy::evaluate::{
     Evaluation, evaluate_files, evaluate_hunks, evaluate_plan, evaluate_plan_input,
-    place_plan_findings, scrub_secrets,
+    place_plan_findings, plan_input, scrub_secrets,
 };
-use crate::policy::families::read_input;
 use crate::policy::finding::Origin;
 use crate::policy::hidden;
 use crate::policy::plan_link::relocate;
 use crate::render::{findings, json, paint::Palette, sarif};
 use crate::source::Source;
+use crate::source::plan::PlanDocument;
 
 use super::output::use_color;
 use super::policy_test::default_policy_dirs;
@@ -117,12 +115,7 @@ pub fn load_and_evaluate(
         move || -> Result<_> {
             let text = for_engine;
             let (bundle, engine) = engine_for(args)?;
-            // regorus's own reader, given only what the rules read of the plan; should it
-            // refuse what serde_json reads, the JSON tree converted, as for other sources.
-            let input = read_input(engine.families(), &text).or_else(|| {
-                let document = crate::source::plan::parse_json_text(&text, "").ok()?;
-                Some(crate::policy::engine::input_value(&document))
-            });
+            let input = plan_input(&engine, &text);
             drop(text);
             let name = path.display().to_string();
             Ok((
@@ -136,8 +129,7 @@ pub fn load_and_evaluate(
     // The rendering read the JSON, so the evaluation's fallback read it too.
     let mut eval = eval.ok_or_else(|| Error::input(&name, "invalid plan JSON"))?;
     scrub_secrets(&mut eval.findings, &facts.secrets);
-    let addresses: Vec<Option<&str>> = facts.addresses.iter().map(Option::as_deref).collect();
-    place_plan_findings(&mut eval.findings, &change, &addresses);
+    place_plan_findings(&mut eval.findings, &change, &facts.addresses);
     eval.findings.extend(hidden);
     Ok(Checked {
         change,
@@ -151,7 +143,7 @@ pub fn evaluate_with(
     engine: &Engine,
     source: &Source,
     change: &ChangeSet,
-    plan_document: Option<&Value>,
+    plan_document: Option<&PlanDocument>,
     linked_plan: Option<&Path>,
 ) -> Result<Evaluation> {
     let mut eval = match source {
@@ -188,7 +180,13 @@ fn evaluate_files_of(
         let json = json.ok_or_else(missing_document)?;
         let name = path.display().to_string();
         let mut from_plan = evaluate_plan(engine, &plan_change, &json, &name);
-        relocate(&mut from_plan.findings, &json, &name, change, &versions);
+        relocate(
+            &mut from_plan.findings,
+            &json.facts.addresses,
+            &name,
+            change,
+            &versions,
+        );
         // What the source's own evaluation already reports on the same lines is said once.
         from_plan.findings.retain(|p| {
             !eval

@@ -4,13 +4,12 @@
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, TryRecvError, channel};
 
-use serde_json::Value;
-
 use crate::error::{Error, Result};
 use crate::model::ChangeSet;
 use crate::policy::engine::Engine;
 use crate::policy::evaluate::{EvalError, Evaluation};
 use crate::source::Source;
+use crate::source::plan::PlanDocument;
 
 /// An evaluation under way.
 pub struct Evaluating {
@@ -21,12 +20,12 @@ pub struct Evaluating {
 
 impl Evaluating {
     /// Starts evaluating `engine`'s policies on `change` (loaded from `source`, with the plan's
-    /// JSON `plan_document` for a plan, and a `linked_plan` placed on a range).
+    /// document `plan_document` for a plan, and a `linked_plan` placed on a range).
     pub fn start(
         engine: Engine,
         source: Source,
         change: ChangeSet,
-        plan_document: Option<Value>,
+        plan_document: Option<PlanDocument>,
         linked_plan: Option<PathBuf>,
     ) -> Evaluating {
         let (sender, receiver) = channel();

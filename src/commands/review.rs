@@ -23,6 +23,7 @@ use crate::session::recorder::{Recorder, new_id, wall_now};
 use crate::session::replay::{Replay, start_of};
 use crate::session::store::{Entry, Store, read_log};
 use crate::source::Source;
+use crate::source::plan::PlanDocument;
 use crate::tui::app::{self, Begin};
 use crate::tui::highlight_cache::HighlightCache;
 use crate::tui::keymap::Keymap;
@@ -134,7 +135,7 @@ pub struct Opened {
     /// The change.
     pub change: ChangeSet,
     /// The plan's JSON, for a plan.
-    pub document: Option<serde_json::Value>,
+    pub document: Option<PlanDocument>,
     /// The policy bundle.
     pub bundle: Bundle,
     /// Its rules, parsed.

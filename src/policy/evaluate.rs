@@ -6,12 +6,14 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use super::engine::{Engine, Outcome, input_value};
+use super::families::read_input;
 use super::finding::{Anchor, Finding, Origin};
 use super::input;
 use super::place::{anchor, locate, mark_pre_existing};
 use super::source_map::{Span, Step};
 use crate::model::{AttrPath, ChangeSet, FileChange, HunkKind, LineKind};
 use crate::source::FileVersions;
+use crate::source::plan::PlanDocument;
 
 /// A rule that failed at run time, or an input that could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -270,23 +272,36 @@ fn findings_of(
 /// Evaluates a Terraform plan: findings attach to the hunk of the resource change they name
 /// (by `path` into `resource_changes`, or by `resource` address). A finding that the plan's
 /// "before" values also have is pre-existing.
-pub fn evaluate_plan(engine: &Engine, change: &ChangeSet, plan: &Value, name: &str) -> Evaluation {
-    let mut out = evaluate_plan_document(engine, plan, name);
-    let addresses = crate::source::plan::resource_addresses(plan);
-    place_plan_findings(&mut out.findings, change, &addresses);
+pub fn evaluate_plan(
+    engine: &Engine,
+    change: &ChangeSet,
+    plan: &PlanDocument,
+    name: &str,
+) -> Evaluation {
+    let mut out = match plan_input(engine, &plan.text) {
+        Some(input) => evaluate_plan_input(engine, input, name),
+        None => Evaluation {
+            errors: vec![EvalError {
+                location: name.to_string(),
+                input: name.to_string(),
+                message: "the plan's JSON cannot be read as the policies' input".into(),
+            }],
+            ..Evaluation::default()
+        },
+    };
+    scrub_secrets(&mut out.findings, &plan.facts.secrets);
+    place_plan_findings(&mut out.findings, change, &plan.facts.addresses);
     out
 }
 
-/// The findings of the policies on a plan's JSON document, not yet placed on the change's
-/// hunks ([`place_plan_findings`] does that), so evaluation need not wait for the change to be
-/// rendered.
-pub fn evaluate_plan_document(engine: &Engine, plan: &Value, name: &str) -> Evaluation {
-    let mut out = evaluate_plan_input(engine, input_value(plan), name);
-    scrub_secrets(
-        &mut out.findings,
-        &crate::source::plan::sensitive_values(plan),
-    );
-    out
+/// A plan's text as the engine's input: regorus's own reader, given only what the rules that
+/// apply read of it ([`read_input`]); should it refuse what serde_json reads, the JSON tree
+/// converted, as for other sources. `None` for text that is not JSON.
+pub fn plan_input(engine: &Engine, text: &str) -> Option<regorus::Value> {
+    read_input(engine.families(), text).or_else(|| {
+        let document: Value = serde_json::from_str(text).ok()?;
+        Some(input_value(&document))
+    })
 }
 
 /// The findings of the policies on a plan already converted for the engine (`input`), told
@@ -339,13 +354,13 @@ pub fn scrub_secrets(findings: &mut [Finding], secrets: &[String]) {
     }
 }
 
-/// Places the findings of [`evaluate_plan_document`] on the hunks of the plan's change: each
+/// Places the findings of [`evaluate_plan_input`] on the hunks of the plan's change: each
 /// on the hunk of its resource, at the lines of the attribute it names (`addresses`: each
-/// resource change's address, from [`crate::source::plan::resource_addresses`]).
+/// resource change's address, [`crate::source::plan::PlanFacts::addresses`]).
 pub fn place_plan_findings(
     findings: &mut [Finding],
     change: &ChangeSet,
-    addresses: &[Option<&str>],
+    addresses: &[Option<String>],
 ) {
     let mut by_address = std::collections::HashMap::new();
     for (file, h) in change.hunks() {
@@ -356,7 +371,7 @@ pub fn place_plan_findings(
     for f in findings {
         let by_path = match f.path.as_deref() {
             Some([Step::Key(k), Step::Index(i), ..]) if k == "resource_changes" => {
-                addresses.get(*i).copied().flatten()
+                addresses.get(*i).and_then(Option::as_deref)
             }
             _ => None,
         };

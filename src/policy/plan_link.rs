@@ -113,17 +113,17 @@ impl Sources {
 /// Moves each plan finding that names a resource defined in the change's Terraform files onto
 /// that file: its lines are the attribute it points at (or the resource block), its hunks the
 /// ones that overlap those lines. Findings whose resource is not in the change apply to the
-/// plan (`plan_name`) as a whole.
+/// plan (`plan_name`) as a whole. `addresses`: the address of each of the plan's resource
+/// changes ([`crate::source::plan::PlanFacts::addresses`]).
 pub fn relocate(
     findings: &mut [Finding],
-    plan: &Value,
+    addresses: &[Option<String>],
     plan_name: &str,
     change: &ChangeSet,
     versions: &[FileVersions],
 ) {
     let head = Sources::load(versions, |v| v.head.as_deref());
     let base = Sources::load(versions, |v| v.base.as_deref());
-    let addresses = crate::source::plan::resource_addresses(plan);
     for f in findings.iter_mut() {
         let (index, attribute) = match f.path.as_deref() {
             Some(
@@ -143,7 +143,7 @@ pub fn relocate(
             _ => (None, Vec::new()),
         };
         let address = index
-            .and_then(|i| addresses.get(i).copied().flatten())
+            .and_then(|i| addresses.get(i).and_then(Option::as_deref))
             .or(f.resource.as_deref());
         let file_of = |path: &Path| {
             change

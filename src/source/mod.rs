@@ -37,9 +37,9 @@ impl Source {
         self.load_with_plan().map(|(change, _)| change)
     }
 
-    /// Reads and parses the source, and for a plan also returns its JSON document (what
-    /// policies evaluate), so the file is read and parsed once.
-    pub fn load_with_plan(&self) -> Result<(ChangeSet, Option<serde_json::Value>)> {
+    /// Reads and parses the source, and for a plan also returns the document policies
+    /// evaluate, so the file is read once.
+    pub fn load_with_plan(&self) -> Result<(ChangeSet, Option<plan::PlanDocument>)> {
         match self {
             Source::GitRange {
                 repo,
@@ -66,7 +66,7 @@ impl Source {
             }
             Source::Plan(path) => {
                 let (bytes, name) = read_input(path)?;
-                let (change, document) = plan::parse_with_document(&bytes, &name)?;
+                let (change, document) = plan::read(&bytes, &name)?;
                 Ok((change, Some(document)))
             }
         }

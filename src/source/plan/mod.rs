@@ -20,25 +20,6 @@ use crate::model::{
 use node::{Node, masked_canonical, merge_masks};
 use render::{Label, Lines, plural};
 
-/// Every value a plan marks sensitive (resource changes on either side, and outputs), as text:
-/// what must never appear in anything countersign prints, even inside a policy's message.
-pub fn sensitive_values(plan: &Value) -> Vec<String> {
-    let mut out = Vec::new();
-    let changes = plan
-        .get("resource_changes")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|rc| rc.get("change"));
-    for change in changes {
-        change_secrets(change, &mut out);
-    }
-    output_secrets(plan.get("output_changes"), &mut out);
-    out.sort();
-    out.dedup();
-    out
-}
-
 /// The sensitive values of the changed outputs (`output_changes`).
 fn output_secrets(outputs: Option<&Value>, out: &mut Vec<String>) {
     for change in outputs
@@ -90,24 +71,6 @@ fn change_secrets(change: &Value, out: &mut Vec<String>) {
     collect(change.get("after"), &mask, out);
 }
 
-/// The address of each `resource_changes[]` entry, by index (for findings whose path points
-/// into that array).
-pub fn resource_addresses(plan: &Value) -> Vec<Option<&str>> {
-    plan.get("resource_changes")
-        .and_then(Value::as_array)
-        .map(|rcs| {
-            rcs.iter()
-                .map(|rc| rc.get("address").and_then(Value::as_str))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// Reads a plan file's bytes (UTF-8 or UTF-16 with a BOM) as JSON, as policies see it.
-pub fn read_json(bytes: &[u8], name: &str) -> Result<Value> {
-    parse_json_text(&decode_json_text(bytes, name)?, name)
-}
-
 /// A plan file's bytes (UTF-8 or UTF-16 with a BOM) as text.
 pub fn decode_json_text(bytes: &[u8], name: &str) -> Result<String> {
     decode(bytes).ok_or_else(|| Error::input(name, "not valid UTF-8 or UTF-16 text"))
@@ -120,33 +83,24 @@ pub fn parse_json_text(text: &str, name: &str) -> Result<Value> {
 
 /// Loads a plan from its file bytes. `name` is used in error messages.
 pub fn parse(bytes: &[u8], name: &str) -> Result<ChangeSet> {
-    parse_with_document(bytes, name).map(|(change, _)| change)
+    read(bytes, name).map(|(change, _)| change)
 }
 
-/// Loads a plan and also returns its JSON document, which policies read as is, so it is
-/// parsed once.
-pub fn parse_with_document(bytes: &[u8], name: &str) -> Result<(ChangeSet, Value)> {
-    let plan = read_json(bytes, name)?;
-    let change = change_of(&plan, sha256_hex(bytes), name)?;
-    Ok((change, plan))
+/// A plan as the policies read it: its text (which the engine reads again, keeping what the
+/// rules read, see [`crate::policy::families::read_input`]), and what their findings need.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanDocument {
+    /// The plan's JSON text.
+    pub text: String,
+    /// Its resource changes' addresses and its sensitive values.
+    pub facts: PlanFacts,
 }
 
-/// The change a plan's JSON document (`plan`, read from a file whose sha256 is `sha256`)
-/// describes: one hunk per resource change, grouped by module.
-pub fn change_of(plan: &Value, sha256: String, name: &str) -> Result<ChangeSet> {
-    let root = plan
-        .as_object()
-        .ok_or_else(|| Error::input(name, "not a Terraform plan: expected a JSON object"))?;
-    let changes = match root.get("resource_changes") {
-        None => Changes::Absent,
-        Some(Value::Array(items)) => Changes::Values(items),
-        Some(_) => Changes::NotArray,
-    };
-    let top = Top {
-        root: std::borrow::Cow::Borrowed(root),
-        changes,
-    };
-    change_from(top, sha256, name, false).map(|(change, _)| change)
+/// Loads a plan from its file bytes: its change, and the document policies read.
+pub fn read(bytes: &[u8], name: &str) -> Result<(ChangeSet, PlanDocument)> {
+    let text = decode_json_text(bytes, name)?;
+    let (change, facts) = change_of_text(&text, sha256_hex(bytes), name)?;
+    Ok((change, PlanDocument { text, facts }))
 }
 
 /// What the findings on a plan need of it besides its change.
@@ -155,7 +109,9 @@ pub struct PlanFacts {
     /// The address of each `resource_changes[]` entry, by index (for findings whose path
     /// points into that array).
     pub addresses: Vec<Option<String>>,
-    /// Every value the plan marks sensitive, as [`sensitive_values`] gives them.
+    /// Every value the plan marks sensitive (resource changes on either side, and outputs),
+    /// as text: what must never appear in anything countersign prints, even inside a
+    /// policy's message. Sorted, without repeats.
     pub secrets: Vec<String>,
 }
 
@@ -164,77 +120,49 @@ pub struct PlanFacts {
 /// the findings need. Errors as [`parse_json_text`] and [`change_of`].
 pub fn change_of_text(text: &str, sha256: String, name: &str) -> Result<(ChangeSet, PlanFacts)> {
     use serde_json::value::RawValue;
-    let parts: serde_json::Map<String, Value> =
-        match serde_json::from_str::<BTreeMap<String, &RawValue>>(text) {
-            Ok(parts) => {
-                let mut root = serde_json::Map::new();
-                let mut changes = Changes::Absent;
-                let has_changes = parts.contains_key("resource_changes");
-                for (key, raw) in parts {
-                    let value = match key.as_str() {
-                        "resource_changes" => {
-                            changes = serde_json::from_str::<Vec<&RawValue>>(raw.get())
-                                .map_or(Changes::NotArray, Changes::Texts);
-                            Value::Null
-                        }
-                        // Read only when there is nothing else to count.
-                        "planned_values" if has_changes => Value::Null,
-                        "prior_state" | "configuration" | "relevant_attributes" => Value::Null,
-                        _ => serde_json::from_str(raw.get()).map_err(|e| json_error(&e, name))?,
-                    };
-                    root.insert(key, value);
-                }
-                let top = Top {
-                    root: std::borrow::Cow::Owned(root),
-                    changes,
-                };
-                return change_from(top, sha256, name, true);
+    let Ok(parts) = serde_json::from_str::<BTreeMap<String, &RawValue>>(text) else {
+        // Not an object: the whole parse says what is wrong.
+        parse_json_text(text, name)?;
+        return Err(Error::input(
+            name,
+            "not a Terraform plan: expected a JSON object",
+        ));
+    };
+    let mut root = serde_json::Map::new();
+    let mut changes = Changes::Absent;
+    let has_changes = parts.contains_key("resource_changes");
+    for (key, raw) in parts {
+        let value = match key.as_str() {
+            "resource_changes" => {
+                changes = serde_json::from_str::<Vec<&RawValue>>(raw.get())
+                    .map_or(Changes::NotArray, Changes::Texts);
+                Value::Null
             }
-            // Not an object of JSON values: the whole parse says what is wrong.
-            Err(_) => match parse_json_text(text, name)? {
-                Value::Object(root) => root,
-                _ => {
-                    return Err(Error::input(
-                        name,
-                        "not a Terraform plan: expected a JSON object",
-                    ));
-                }
-            },
+            // Read only when there is nothing else to count.
+            "planned_values" if has_changes => Value::Null,
+            "prior_state" | "configuration" | "relevant_attributes" => Value::Null,
+            _ => serde_json::from_str(raw.get()).map_err(|e| json_error(&e, name))?,
         };
-    let changes = match parts.get("resource_changes") {
-        None => Changes::Absent,
-        Some(Value::Array(items)) => Changes::Values(items),
-        Some(_) => Changes::NotArray,
-    };
-    let top = Top {
-        root: std::borrow::Cow::Borrowed(&parts),
-        changes,
-    };
-    change_from(top, sha256, name, true)
+        root.insert(key, value);
+    }
+    change_from(root, changes, sha256, name)
 }
 
-/// A plan's top level: its fields, and its resource changes, parsed or each still as text.
-struct Top<'a> {
-    root: std::borrow::Cow<'a, serde_json::Map<String, Value>>,
-    changes: Changes<'a>,
-}
-
-/// A plan's `resource_changes`.
+/// A plan's `resource_changes`: each entry still as text.
 enum Changes<'a> {
     Absent,
     NotArray,
-    Values(&'a [Value]),
     Texts(Vec<&'a serde_json::value::RawValue>),
 }
 
-/// The change of a plan's top level, and its [`PlanFacts`] when `facts` is asked for.
+/// The change of a plan's top level (`root`, without its resource changes, which are
+/// `changes`), and its [`PlanFacts`].
 fn change_from(
-    top: Top,
+    root: serde_json::Map<String, Value>,
+    changes: Changes,
     sha256: String,
     name: &str,
-    facts: bool,
 ) -> Result<(ChangeSet, PlanFacts)> {
-    let root = top.root.as_ref();
     let format_version = root
         .get("format_version")
         .and_then(Value::as_str)
@@ -265,7 +193,7 @@ fn change_from(
     // Each change is read and rendered on its own, in parallel; the counts and the grouping
     // by module follow in the plan's order.
     use rayon::prelude::*;
-    let rendered: Vec<Result<ReadChange>> = match &top.changes {
+    let rendered: Vec<Result<ReadChange>> = match &changes {
         Changes::Absent => {
             let planned = count_planned(root.get("planned_values"));
             notes.push(format!(
@@ -276,18 +204,13 @@ fn change_from(
         Changes::NotArray => {
             return Err(Error::input(name, "`resource_changes` is not an array"));
         }
-        Changes::Values(items) => items
-            .par_iter()
-            .enumerate()
-            .map(|(i, rc)| read_change(i, rc, name, facts))
-            .collect(),
         Changes::Texts(items) => items
             .par_iter()
             .enumerate()
             .map(|(i, raw)| {
                 let rc: Value =
                     serde_json::from_str(raw.get()).map_err(|e| json_error(&e, name))?;
-                read_change(i, &rc, name, facts)
+                read_change(i, &rc, name)
             })
             .collect(),
     };
@@ -298,16 +221,12 @@ fn change_from(
             value_lines.insert(hunk.id.clone(), values);
             modules.entry(module).or_default().push(hunk);
         }
-        if facts {
-            plan_facts.addresses.push(address);
-            plan_facts.secrets.extend(secrets);
-        }
+        plan_facts.addresses.push(address);
+        plan_facts.secrets.extend(secrets);
     }
-    if facts {
-        output_secrets(root.get("output_changes"), &mut plan_facts.secrets);
-        plan_facts.secrets.sort();
-        plan_facts.secrets.dedup();
-    }
+    output_secrets(root.get("output_changes"), &mut plan_facts.secrets);
+    plan_facts.secrets.sort();
+    plan_facts.secrets.dedup();
     if let Some(outputs) = outputs_hunk(root.get("output_changes"), &mut summary) {
         modules.entry(String::new()).or_default().push(outputs);
     }
@@ -366,17 +285,15 @@ fn json_error(e: &serde_json::Error, name: &str) -> Error {
 }
 
 /// One resource change (`resource_changes[i]`) read and rendered, with its address and
-/// sensitive values when `facts` are asked for.
-fn read_change(i: usize, rc: &Value, name: &str, facts: bool) -> Result<ReadChange> {
+/// sensitive values.
+fn read_change(i: usize, rc: &Value, name: &str) -> Result<ReadChange> {
     let at = |msg: &str| Error::input(format!("{name}: resource_changes[{i}]"), msg.to_string());
     let change = ResourceChange::read(rc).map_err(|m| at(&m))?;
     let mut counted = PlanSummary::default();
     let action = change.action(&mut counted).map_err(|m| at(&m))?;
     let hunk = action.map(|a| (change.module.clone(), change.hunk(a)));
     let mut secrets = Vec::new();
-    if facts {
-        change_secrets(change.change, &mut secrets);
-    }
+    change_secrets(change.change, &mut secrets);
     Ok((counted, hunk, Some(change.address), secrets))
 }
 
