@@ -399,7 +399,7 @@ permissions_management(a) if regex.match(`^[a-z0-9-]+:[a-z*]*(policy|permission|
 write_on_every_resource(s) := [a |
 	some a in s.actions
 	a.value in plain_writes
-	count(escalations(s, a)) == 0
+	not escalates(s, a)
 ]
 
 # Allowed actions that write, are not wildcards, and do not escalate whatever their resource.
@@ -485,6 +485,19 @@ escalations_anywhere[a] := matching_escalations(a, escalation_on_any) if some a 
 
 escalations_on_wildcard[a] := matching_escalations(a, escalation_on_wildcard) if some a in allowed_actions
 
+# The allowed action strings that escalate on some resource: only their statements are
+# looked at further (most actions escalate nowhere).
+escalating_actions contains a if {
+	some a in allowed_actions
+	count(escalations_anywhere[a]) + count(escalations_on_wildcard[a]) > 0
+}
+
+# Whether action `a` of statement `s` escalates.
+escalates(s, a) if {
+	a.value in escalating_actions
+	count(escalations(s, a)) > 0
+}
+
 matching_escalations(a, table) := {x: why |
 	escalating_service(a)
 	not full_wildcard(a)
@@ -513,6 +526,7 @@ wildcard_resource(s) if {
 deny contains f if {
 	some s in identity_statements
 	some a in s.actions
+	a.value in escalating_actions
 	esc := escalations(s, a)
 	count(esc) > 0
 	names := sort(object.keys(esc))
