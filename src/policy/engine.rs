@@ -600,12 +600,7 @@ mod tests {
 
     #[test]
     fn the_built_in_pack_is_evaluated_in_one_query() {
-        let engine = Engine::new(
-            &Bundle::builtin(),
-            &Namespaces::default(),
-            DEFAULT_TIME_LIMIT,
-        )
-        .unwrap();
+        let engine = builtin_engine();
         let mut regorus = engine.engine.clone();
         regorus.set_input(regorus::Value::new_object());
         let every: Vec<usize> = (0..engine.rules().len()).collect();
@@ -637,6 +632,15 @@ mod tests {
             engine.rules_for_base(&[(mine, "main.deny")]).len(),
             engine.rules().len()
         );
+    }
+
+    fn builtin_engine() -> Engine {
+        Engine::new(
+            &Bundle::builtin(),
+            &Namespaces::default(),
+            DEFAULT_TIME_LIMIT,
+        )
+        .unwrap()
     }
 
     /// Every corpus file a loader reads, as the engine's inputs.
@@ -675,12 +679,7 @@ mod tests {
 
     #[test]
     fn gating_by_input_keys_changes_no_outcome() {
-        let gated = Engine::new(
-            &Bundle::builtin(),
-            &Namespaces::default(),
-            DEFAULT_TIME_LIMIT,
-        )
-        .unwrap();
+        let gated = builtin_engine();
         let mut every = gated.clone();
         every.families = vec![None; every.rules.len()];
         let inputs = corpus_inputs();
