@@ -17,6 +17,10 @@ use countersign::policy::evaluate::{evaluate_files, evaluate_plan};
 use countersign::source::{Source, plan};
 use countersign::synth;
 
+/// The allocator the binary uses (`src/main.rs`), so the numbers are the shipped program's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn builtin_engine() -> Engine {
     Engine::new(
         &Bundle::builtin(),

@@ -26,6 +26,10 @@ use countersign::tui::keymap::Keymap;
 use countersign::tui::theme::UiTheme;
 use countersign::tui::view::{Ui, draw};
 
+/// The allocator the binary uses (`src/main.rs`), so the numbers are the shipped program's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const WIDTH: u16 = 200;
 const HEIGHT: u16 = 50;
 

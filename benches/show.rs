@@ -14,6 +14,10 @@ use countersign::render::text::{Colors, write_change};
 use countersign::source::git;
 use countersign::synth;
 
+/// The allocator the binary uses (`src/main.rs`), so the numbers are the shipped program's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const RANGE: &str = "main..feature";
 
 fn show(c: &mut Criterion) {
