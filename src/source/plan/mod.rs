@@ -726,6 +726,49 @@ mod tests {
     }
 
     #[test]
+    fn the_document_gives_addresses_and_every_secret() {
+        let p = json!({"format_version": "1.2", "resource_changes": [
+            {"address": "a.one", "type": "a", "name": "one", "change": {"actions": ["create"], "before": null,
+             "after": {"pw": "CANARY-1", "doc": "{\"k\": \"CANARY-2\"}"}, "after_sensitive": {"pw": true, "doc": true}}},
+            {"address": "a.two", "type": "a", "name": "two", "change": {"actions": ["no-op"], "before": {"n": 3}, "after": {"n": 3}}}
+        ], "output_changes": {"o": {"actions": ["create"], "before": null, "after": "CANARY-3", "after_sensitive": true}},
+           "planned_values": {"root_module": {"resources": [{"address": "a.one"}]}}, "prior_state": {"values": {}}});
+        let (change, document) = read(p.to_string().as_bytes(), "plan.json").unwrap();
+        assert_eq!(change.hunk_count(), 2, "a.one and the outputs");
+        assert_eq!(
+            document.facts.addresses,
+            vec![Some("a.one".to_string()), Some("a.two".to_string())]
+        );
+        assert_eq!(
+            document.facts.secrets,
+            ["CANARY-1", "CANARY-2", "CANARY-3", "{\"k\": \"CANARY-2\"}"]
+        );
+        assert_eq!(document.text, p.to_string());
+    }
+
+    #[test]
+    fn a_plan_without_resource_changes_counts_its_planned_resources() {
+        let p =
+            br#"{"format_version": "0.2", "planned_values": {"root_module": {"resources": [{}, {}],
+            "child_modules": [{"resources": [{}]}]}}}"#;
+        let change = parse(p, "plan.json").unwrap();
+        assert!(change.files.is_empty());
+        assert_eq!(
+            change.notes,
+            [
+                "the plan has no `resource_changes`: 3 planned resources cannot be reviewed as changes"
+            ]
+        );
+        let not_an_array = br#"{"format_version": "1.0", "resource_changes": {}}"#;
+        assert!(
+            parse(not_an_array, "plan.json")
+                .unwrap_err()
+                .to_string()
+                .contains("`resource_changes` is not an array")
+        );
+    }
+
+    #[test]
     fn utf16_with_bom_decodes() {
         let text = r#"{"format_version":"1.1","resource_changes":[]}"#;
         let mut bytes = vec![0xFF, 0xFE];
