@@ -138,31 +138,54 @@ pub fn diff_commits(
     Ok(files)
 }
 
-/// The text of `file` at the `base` and `head` commits (hex ids), lossily decoded.
+/// The base and head text (lossily decoded) of each of `files`, changed between the commits
+/// `base` and `head` (hex ids) of the repository at `repo`, in order. Blobs are read and
+/// inflated in parallel, each thread with its own handle on the repository.
 pub fn file_versions(
-    repo: &Repository,
+    repo: &Path,
     base: &str,
     head: &str,
-    file: &FileChange,
-) -> Result<super::FileVersions> {
-    let read = |commit: &str, path: Option<&[u8]>| -> Result<Option<String>> {
-        let Some(path) = path else { return Ok(None) };
-        let oid = Oid::from_str(commit).map_err(git_err)?;
-        let tree = repo
-            .find_commit(oid)
-            .and_then(|c| c.tree())
-            .map_err(git_err)?;
-        let Ok(entry) = tree.get_path(std::path::Path::new(&*String::from_utf8_lossy(path))) else {
-            return Ok(None);
+    files: &[&FileChange],
+) -> Result<Vec<super::FileVersions>> {
+    use rayon::prelude::*;
+    let trees = |repository: &Repository| -> Result<(Oid, Oid)> {
+        let tree = |commit: &str| -> Result<Oid> {
+            let oid = Oid::from_str(commit).map_err(git_err)?;
+            repository
+                .find_commit(oid)
+                .map(|c| c.tree_id())
+                .map_err(git_err)
         };
-        let blob = repo.find_blob(entry.id()).map_err(git_err)?;
-        Ok(Some(String::from_utf8_lossy(blob.content()).into_owned()))
+        Ok((tree(base)?, tree(head)?))
     };
-    Ok(super::FileVersions {
-        path: String::from_utf8_lossy(file.path()).into_owned(),
-        base: read(base, file.old_path.as_deref())?,
-        head: read(head, file.new_path.as_deref())?,
-    })
+    let read =
+        |repository: &Repository, tree: Oid, path: Option<&[u8]>| -> Result<Option<String>> {
+            let Some(path) = path else { return Ok(None) };
+            let tree = repository.find_tree(tree).map_err(git_err)?;
+            let Ok(entry) = tree.get_path(std::path::Path::new(&*String::from_utf8_lossy(path)))
+            else {
+                return Ok(None);
+            };
+            let blob = repository.find_blob(entry.id()).map_err(git_err)?;
+            Ok(Some(String::from_utf8_lossy(blob.content()).into_owned()))
+        };
+    files
+        .par_iter()
+        .map_init(
+            || open(repo).and_then(|r| trees(&r).map(|t| (r, t))),
+            |opened, file| {
+                let (repository, (base_tree, head_tree)) = match opened {
+                    Ok(opened) => opened,
+                    Err(e) => return Err(Error::Internal(e.to_string())),
+                };
+                Ok(super::FileVersions {
+                    path: String::from_utf8_lossy(file.path()).into_owned(),
+                    base: read(repository, *base_tree, file.old_path.as_deref())?,
+                    head: read(repository, *head_tree, file.new_path.as_deref())?,
+                })
+            },
+        )
+        .collect()
 }
 
 /// A libgit2 failure on a repository already opened: an internal error.

@@ -97,10 +97,7 @@ impl Source {
             .filter(|f| f.content == crate::model::FileContent::Text);
         match (self, &change.source) {
             (Source::GitRange { repo, .. }, SourceInfo::GitRange { base, head, .. }) => {
-                let repository = git::open(repo)?;
-                text_files
-                    .map(|f| git::file_versions(&repository, base, head, f))
-                    .collect()
+                git::file_versions(repo, base, head, &text_files.collect::<Vec<_>>())
             }
             (Source::Patch(_), _) => Ok(text_files
                 .filter(|f| f.status == crate::model::FileStatus::Added)
