@@ -75,8 +75,8 @@ pub struct Checked {
 }
 
 /// Loads the change `source` names and evaluates the policies `args` select on it (see
-/// [`evaluate`]). A plan's policies start as soon as its JSON is read, alongside the rendering
-/// of its changes.
+/// [`evaluate_with`]). A plan's policies start as soon as its JSON is read, alongside the
+/// rendering of its changes.
 pub fn load_and_evaluate(
     source: &Source,
     linked_plan: Option<&Path>,
@@ -138,7 +138,9 @@ pub fn load_and_evaluate(
     })
 }
 
-/// [`evaluate`] with an engine already loaded.
+/// Evaluates `engine`'s policies on a change loaded from `source` (`plan_document`: the
+/// plan's document, for a plan source), and the built-in hidden-text rule; a `linked_plan` (a
+/// plan given with a range) is evaluated too, its findings placed on the range's source.
 pub fn evaluate_with(
     engine: &Engine,
     source: &Source,

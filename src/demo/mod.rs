@@ -1,4 +1,4 @@
-//! [`write_repo`] builds a git repository (with git2 only, no git binary) whose `main` branch
+//! `write_repo` builds a git repository (with git2 only, no git binary) whose `main` branch
 //! holds the Terraform and Kubernetes files of a small orders platform
 //! (`src/demo/files/base/`), and whose `feature` branch holds one commit written with an AI
 //! agent, "Add reporting export pipeline" (`src/demo/files/feature/`: the whole new text of

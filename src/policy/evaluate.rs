@@ -334,7 +334,7 @@ pub fn evaluate_plan_input(engine: &Engine, input: regorus::Value, name: &str) -
 }
 
 /// Policies judge a plan's real values, but what their findings say must not repeat a secret:
-/// the plan's sensitive values (`secrets`, from [`crate::source::plan::sensitive_values`]) are
+/// the plan's sensitive values (`secrets`, [`crate::source::plan::PlanFacts::secrets`]) are
 /// replaced in their messages, remediations and resources.
 pub fn scrub_secrets(findings: &mut [Finding], secrets: &[String]) {
     let scrubber = Scrubber::new(secrets);

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-/// One step of a review, fed to [`crate::review::update`].
+/// One step of a review, fed to [`crate::review::update()`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum Action {

@@ -1,5 +1,5 @@
 //! The review itself, free of any terminal: the [`State`] of a review, the [`Action`]s that
-//! change it, and the pure reducer [`update`]. The live screen and replay both drive
+//! change it, and the pure reducer [`update()`]. The live screen and replay both drive
 //! it; `view` only reads it.
 
 pub mod action;

@@ -1,5 +1,5 @@
 //! The state of a review: the change and its findings, where the reviewer is, what they have
-//! seen, and what they decided. Changed only by [`crate::review::update`].
+//! seen, and what they decided. Changed only by [`crate::review::update()`].
 
 use serde::{Deserialize, Serialize};
 

@@ -115,9 +115,11 @@ pub struct PlanFacts {
     pub secrets: Vec<String>,
 }
 
-/// [`change_of`] read from the plan's text, one resource change at a time, so the whole
-/// document is never held as a tree (a plan's tree is seven times its text); with the facts
-/// the findings need. Errors as [`parse_json_text`] and [`change_of`].
+/// The change a plan's JSON text (read from a file whose sha256 is `sha256`) describes, one
+/// hunk per resource change, grouped by module, with the facts the findings need. Each
+/// resource change is read on its own, in parallel, so the whole document is never held as
+/// a tree (a plan's tree is seven times its text). Errors name `name`: a syntax error at its
+/// line (as [`parse_json_text`]), a document that is not a plan, a malformed change.
 pub fn change_of_text(text: &str, sha256: String, name: &str) -> Result<(ChangeSet, PlanFacts)> {
     use serde_json::value::RawValue;
     let Ok(parts) = serde_json::from_str::<BTreeMap<String, &RawValue>>(text) else {
