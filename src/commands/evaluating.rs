@@ -24,7 +24,7 @@ impl Evaluating {
     pub fn start(
         engine: Engine,
         source: Source,
-        change: ChangeSet,
+        change: std::sync::Arc<ChangeSet>,
         plan_document: Option<PlanDocument>,
         linked_plan: Option<PathBuf>,
     ) -> Evaluating {

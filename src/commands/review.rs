@@ -249,14 +249,15 @@ pub fn review(
     }
     // The review opens at once; the policies are evaluated meanwhile.
     let policy_bundle = opened.bundle.digest();
+    let change = std::sync::Arc::new(opened.change);
     let mut evaluating = Evaluating::start(
         opened.engine,
         source.clone(),
-        opened.change.clone(),
+        std::sync::Arc::clone(&change),
         opened.document,
         linked_plan.map(Path::to_path_buf),
     );
-    let state = State::awaiting_findings(opened.change, opened.options);
+    let state = State::awaiting_findings(change, opened.options);
     let store = run.store.clone();
     let begin: Begin = Box::new(move |state: &State| {
         let size = crossterm::terminal::size().unwrap_or((80, 24));

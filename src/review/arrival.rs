@@ -12,7 +12,10 @@ const EVALUATING: &str = " · evaluating policies…";
 
 impl State {
     /// A review of `change` whose findings are still being evaluated.
-    pub fn awaiting_findings(change: ChangeSet, options: super::Options) -> State {
+    pub fn awaiting_findings(
+        change: impl Into<std::sync::Arc<ChangeSet>>,
+        options: super::Options,
+    ) -> State {
         let mut state = State::new(change, Vec::new(), options);
         state.findings_pending = true;
         state.header.push_str(EVALUATING);

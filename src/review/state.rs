@@ -225,8 +225,9 @@ impl Summary {
 /// Everything the review screen shows and the reducer changes.
 #[derive(Debug, Clone)]
 pub struct State {
-    /// The change under review.
-    pub change: ChangeSet,
+    /// The change under review, shared with the evaluation thread and the session's start
+    /// record rather than copied (a large plan's change is tens of megabytes).
+    pub change: std::sync::Arc<ChangeSet>,
     /// Every finding of the policies on it.
     pub findings: Vec<Finding>,
     /// Fixed settings.
@@ -315,7 +316,12 @@ fn status_letter(status: FileStatus) -> char {
 impl State {
     /// A review of `change` with the policies' `findings`, nothing seen or decided yet, on an
     /// 80×24 screen until the first resize.
-    pub fn new(change: ChangeSet, findings: Vec<Finding>, options: Options) -> State {
+    pub fn new(
+        change: impl Into<std::sync::Arc<ChangeSet>>,
+        findings: Vec<Finding>,
+        options: Options,
+    ) -> State {
+        let change = change.into();
         let mut files = Vec::with_capacity(change.files.len());
         let mut hunks = Vec::with_capacity(change.hunk_count());
         let mut by_id: std::collections::HashMap<&crate::model::HunkId, Vec<usize>> =

@@ -177,7 +177,8 @@ mod tests {
                     plan: None,
                     notes: Vec::new(),
                     value_lines: Default::default(),
-                },
+                }
+                .into(),
                 findings: Vec::new(),
                 findings_pending: false,
             })),

@@ -92,7 +92,7 @@ pub struct Start {
     /// The review's settings.
     pub options: Options,
     /// The change as reviewed (sensitive values already masked by the loaders).
-    pub change: ChangeSet,
+    pub change: std::sync::Arc<ChangeSet>,
     /// The policies' findings on it (secrets redacted).
     pub findings: Vec<Finding>,
     /// The findings were still being evaluated when the review opened: they are in a later
@@ -134,7 +134,7 @@ pub struct Snapshot {
     /// The settings (the source's label names the new commits).
     pub options: Options,
     /// The change.
-    pub change: ChangeSet,
+    pub change: std::sync::Arc<ChangeSet>,
     /// The findings on it.
     pub findings: Vec<Finding>,
 }
