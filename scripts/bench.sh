@@ -2,9 +2,10 @@
 # Times whole commands on the synthetic inputs and prints a table: median wall time of
 # hyperfine runs and peak memory (/usr/bin/time, maximum resident set size), against git diff
 # (the floor), delta (`cargo install git-delta`) and bat (`apt-get install bat`) where they
-# are installed, and checkov with --checkov (slow: about a minute a run; `pip install
-# checkov`). The first frame of `review` and the arrival of its findings are read from the
-# program itself (COUNTERSIGN_TIMINGS), in a tmux window.
+# are installed, and checkov with --checkov (slow: about a minute a run; it must be on the
+# PATH, e.g. `pip install checkov` in a virtualenv). The first frame of `review` and the
+# arrival of its findings are read from the program itself (COUNTERSIGN_TIMINGS), in a tmux
+# window.
 #
 #   scripts/bench.sh [--checkov] [--runs N]
 #
