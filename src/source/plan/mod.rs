@@ -702,29 +702,21 @@ mod tests {
         );
     }
 
+    /// The error `parse` gives for a plan file's bytes.
+    fn error_of(bytes: &[u8]) -> String {
+        parse(bytes, "p.json").unwrap_err().to_string()
+    }
+
     #[test]
     fn rejects_state_files_and_bad_json_with_a_line() {
         let state = br#"{"format_version":"1.0","values":{}}"#;
-        assert!(
-            parse(state, "s.json")
-                .unwrap_err()
-                .to_string()
-                .contains("state, not a plan")
-        );
+        assert!(error_of(state).contains("state, not a plan"));
         let bad = b"{\n\"format_version\": \"1.0\",\n\"resource_changes\": [\n}";
-        assert!(
-            parse(bad, "p.json")
-                .unwrap_err()
-                .to_string()
-                .starts_with("p.json:4: invalid plan JSON")
-        );
+        assert!(error_of(bad).starts_with("p.json:4: invalid plan JSON"));
         let future = br#"{"format_version":"2.0","resource_changes":[]}"#;
-        assert!(
-            parse(future, "p.json")
-                .unwrap_err()
-                .to_string()
-                .contains("unsupported plan format_version 2.0")
-        );
+        assert!(error_of(future).contains("unsupported plan format_version 2.0"));
+        let not_an_array = br#"{"format_version": "1.0", "resource_changes": {}}"#;
+        assert!(error_of(not_an_array).contains("`resource_changes` is not an array"));
     }
 
     #[test]
@@ -760,13 +752,6 @@ mod tests {
             [
                 "the plan has no `resource_changes`: 3 planned resources cannot be reviewed as changes"
             ]
-        );
-        let not_an_array = br#"{"format_version": "1.0", "resource_changes": {}}"#;
-        assert!(
-            parse(not_an_array, "plan.json")
-                .unwrap_err()
-                .to_string()
-                .contains("`resource_changes` is not an array")
         );
     }
 
