@@ -84,8 +84,8 @@ pub fn keys_read(
 }
 
 /// A JSON document (a plan) as the engine's input for rules of `families`, holding only the
-/// top-level keys they read of it; the whole document when a rule may read any key. `None`
-/// when the text is not a JSON object regorus reads.
+/// top-level keys they read of it; the whole document when a rule may read any key, or when
+/// it is not an object. `None` when regorus cannot read the text.
 pub fn read_input(families: &[Option<&'static Family>], text: &str) -> Option<regorus::Value> {
     let whole = || regorus::Value::from_json_str(text).ok();
     if families.iter().any(Option::is_none) {
