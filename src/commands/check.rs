@@ -13,7 +13,7 @@ use crate::policy::bundle::Bundle;
 use crate::policy::engine::{Engine, Namespaces, RuleKind};
 use crate::policy::evaluate::{
     Evaluation, evaluate_files, evaluate_hunks, evaluate_plan, evaluate_plan_input,
-    place_plan_findings, plan_input, scrub_secrets,
+    finish_plan_findings, plan_input,
 };
 use crate::policy::finding::Origin;
 use crate::policy::hidden;
@@ -128,8 +128,7 @@ pub fn load_and_evaluate(
     let (bundle, eval) = evaluated?;
     // The rendering read the JSON, so the evaluation's fallback read it too.
     let mut eval = eval.ok_or_else(|| Error::input(&name, "invalid plan JSON"))?;
-    scrub_secrets(&mut eval.findings, &facts.secrets);
-    place_plan_findings(&mut eval.findings, &change, &facts.addresses);
+    finish_plan_findings(&mut eval.findings, &change, &facts);
     eval.findings.extend(hidden);
     Ok(Checked {
         change,

@@ -13,7 +13,7 @@ use super::place::{anchor, locate, mark_pre_existing};
 use super::source_map::{Span, Step};
 use crate::model::{AttrPath, ChangeSet, FileChange, HunkKind, LineKind};
 use crate::source::FileVersions;
-use crate::source::plan::PlanDocument;
+use crate::source::plan::{PlanDocument, PlanFacts};
 
 /// A rule that failed at run time, or an input that could not be loaded.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -289,9 +289,15 @@ pub fn evaluate_plan(
             ..Evaluation::default()
         },
     };
-    scrub_secrets(&mut out.findings, &plan.facts.secrets);
-    place_plan_findings(&mut out.findings, change, &plan.facts.addresses);
+    finish_plan_findings(&mut out.findings, change, &plan.facts);
     out
+}
+
+/// Readies the findings of [`evaluate_plan_input`] on a plan (`facts`: what its reading
+/// found) for a reviewer: scrubbed of its secrets, and placed on its change's hunks.
+pub fn finish_plan_findings(findings: &mut [Finding], change: &ChangeSet, facts: &PlanFacts) {
+    scrub_secrets(findings, &facts.secrets);
+    place_plan_findings(findings, change, &facts.addresses);
 }
 
 /// A plan's text as the engine's input: regorus's own reader, given only what the rules that
@@ -305,8 +311,8 @@ pub fn plan_input(engine: &Engine, text: &str) -> Option<regorus::Value> {
 }
 
 /// The findings of the policies on a plan already converted for the engine (`input`), told
-/// introduced or pre-existing, but neither scrubbed of the plan's secrets
-/// ([`scrub_secrets`]) nor placed.
+/// introduced or pre-existing, but neither scrubbed of the plan's secrets nor placed
+/// ([`finish_plan_findings`]).
 pub fn evaluate_plan_input(engine: &Engine, input: regorus::Value, name: &str) -> Evaluation {
     // Its "before" state shares every value it does not change.
     let before = before_plan(&input);
@@ -336,7 +342,7 @@ pub fn evaluate_plan_input(engine: &Engine, input: regorus::Value, name: &str) -
 /// Policies judge a plan's real values, but what their findings say must not repeat a secret:
 /// the plan's sensitive values (`secrets`, [`crate::source::plan::PlanFacts::secrets`]) are
 /// replaced in their messages, remediations and resources.
-pub fn scrub_secrets(findings: &mut [Finding], secrets: &[String]) {
+fn scrub_secrets(findings: &mut [Finding], secrets: &[String]) {
     let scrubber = Scrubber::new(secrets);
     for f in findings {
         for text in [
@@ -357,11 +363,7 @@ pub fn scrub_secrets(findings: &mut [Finding], secrets: &[String]) {
 /// Places the findings of [`evaluate_plan_input`] on the hunks of the plan's change: each
 /// on the hunk of its resource, at the lines of the attribute it names (`addresses`: each
 /// resource change's address, [`crate::source::plan::PlanFacts::addresses`]).
-pub fn place_plan_findings(
-    findings: &mut [Finding],
-    change: &ChangeSet,
-    addresses: &[Option<String>],
-) {
+fn place_plan_findings(findings: &mut [Finding], change: &ChangeSet, addresses: &[String]) {
     let mut by_address = std::collections::HashMap::new();
     for (file, h) in change.hunks() {
         if let HunkKind::Resource { address, .. } = &h.kind {
@@ -371,7 +373,7 @@ pub fn place_plan_findings(
     for f in findings {
         let by_path = match f.path.as_deref() {
             Some([Step::Key(k), Step::Index(i), ..]) if k == "resource_changes" => {
-                addresses.get(*i).and_then(Option::as_deref)
+                addresses.get(*i).map(String::as_str)
             }
             _ => None,
         };

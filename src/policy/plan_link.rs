@@ -117,7 +117,7 @@ impl Sources {
 /// changes ([`crate::source::plan::PlanFacts::addresses`]).
 pub fn relocate(
     findings: &mut [Finding],
-    addresses: &[Option<String>],
+    addresses: &[String],
     plan_name: &str,
     change: &ChangeSet,
     versions: &[FileVersions],
@@ -143,7 +143,7 @@ pub fn relocate(
             _ => (None, Vec::new()),
         };
         let address = index
-            .and_then(|i| addresses.get(i).and_then(Option::as_deref))
+            .and_then(|i| addresses.get(i).map(String::as_str))
             .or(f.resource.as_deref());
         let file_of = |path: &Path| {
             change

@@ -108,7 +108,7 @@ pub fn read(bytes: &[u8], name: &str) -> Result<(ChangeSet, PlanDocument)> {
 pub struct PlanFacts {
     /// The address of each `resource_changes[]` entry, by index (for findings whose path
     /// points into that array).
-    pub addresses: Vec<Option<String>>,
+    pub addresses: Vec<String>,
     /// Every value the plan marks sensitive (resource changes on either side, and outputs),
     /// as text: what must never appear in anything countersign prints, even inside a
     /// policy's message. Sorted, without repeats.
@@ -296,7 +296,7 @@ fn read_change(i: usize, rc: &Value, name: &str) -> Result<ReadChange> {
     let hunk = action.map(|a| (change.module.clone(), change.hunk(a)));
     let mut secrets = Vec::new();
     change_secrets(change.change, &mut secrets);
-    Ok((counted, hunk, Some(change.address), secrets))
+    Ok((counted, hunk, change.address, secrets))
 }
 
 /// One resource change read and rendered: what it adds to the counts, its module and hunk
@@ -304,7 +304,7 @@ fn read_change(i: usize, rc: &Value, name: &str) -> Result<ReadChange> {
 type ReadChange = (
     PlanSummary,
     Option<(String, (Hunk, Vec<ValueLines>))>,
-    Option<String>,
+    String,
     Vec<String>,
 );
 
@@ -729,10 +729,7 @@ mod tests {
            "planned_values": {"root_module": {"resources": [{"address": "a.one"}]}}, "prior_state": {"values": {}}});
         let (change, document) = read(p.to_string().as_bytes(), "plan.json").unwrap();
         assert_eq!(change.hunk_count(), 2, "a.one and the outputs");
-        assert_eq!(
-            document.facts.addresses,
-            vec![Some("a.one".to_string()), Some("a.two".to_string())]
-        );
+        assert_eq!(document.facts.addresses, ["a.one", "a.two"]);
         assert_eq!(
             document.facts.secrets,
             ["CANARY-1", "CANARY-2", "CANARY-3", "{\"k\": \"CANARY-2\"}"]
