@@ -236,7 +236,9 @@ impl Engine {
     pub fn evaluate_large(&self, input: regorus::Value) -> Vec<Outcome> {
         let all: Vec<usize> = (0..self.rules.len()).collect();
         let (outcomes, engine) = self.outcomes(input, &all);
-        crate::discard::later(engine);
+        if let Some(engine) = engine {
+            crate::discard::later(engine);
+        }
         outcomes
     }
 
@@ -257,18 +259,23 @@ impl Engine {
         family.applies(|k| object.contains_key(&regorus::Value::from(k)))
     }
 
-    /// The outcomes of the rules `only` on `input`, and the engine that evaluated them.
-    fn outcomes(&self, input: regorus::Value, only: &[usize]) -> (Vec<Outcome>, regorus::Engine) {
+    /// The outcomes of the rules `only` on `input`, and the engine that evaluated them (none
+    /// when no rule applies).
+    fn outcomes(
+        &self,
+        input: regorus::Value,
+        only: &[usize],
+    ) -> (Vec<Outcome>, Option<regorus::Engine>) {
         let only: Vec<usize> = only
             .iter()
             .copied()
             .filter(|&i| self.applies(i, &input))
             .collect();
         let only = only.as_slice();
-        let mut engine = self.engine.clone();
         if only.is_empty() {
-            return (Vec::new(), engine);
+            return (Vec::new(), None);
         }
+        let mut engine = self.engine.clone();
         engine.set_input(input);
         let mut exempt: Vec<(String, String)> = Vec::new();
         for package in &self.exception_packages {
@@ -319,7 +326,7 @@ impl Engine {
                 }),
             }
         }
-        (out, engine)
+        (out, Some(engine))
     }
 }
 
@@ -690,8 +697,9 @@ mod tests {
         );
         let mut skipped = 0;
         for (name, input) in inputs {
-            let all: Vec<usize> = (0..gated.rules.len()).collect();
-            skipped += all.iter().filter(|&&i| !gated.applies(i, &input)).count();
+            skipped += (0..gated.rules.len())
+                .filter(|&i| !gated.applies(i, &input))
+                .count();
             assert_eq!(
                 gated.evaluate_value(input.clone()),
                 every.evaluate_value(input),
