@@ -106,9 +106,14 @@ pub fn display_text(line: &Line) -> Cow<'_, str> {
     display(line).0
 }
 
+/// Whether a line's bytes are plain printable ASCII: shown as they are, one column a byte.
+fn is_plain(bytes: &[u8]) -> bool {
+    bytes.iter().all(|b| (0x20..0x7f).contains(b))
+}
+
 /// [`display_text`] and the byte ranges in it that are markers.
 pub fn display(line: &Line) -> (Cow<'_, str>, Vec<Range<usize>>) {
-    if line.bytes.iter().all(|b| (0x20..0x7f).contains(b)) {
+    if is_plain(&line.bytes) {
         // Checked: printable ASCII is valid UTF-8.
         let text = std::str::from_utf8(&line.bytes).unwrap_or_default();
         (Cow::Borrowed(text), Vec::new())
@@ -197,7 +202,7 @@ pub fn wrap_words(text: &str, width: usize) -> Vec<(usize, usize)> {
 /// lines): what [`segments`] gives for it, without wrapping it.
 fn single_row(i: usize, line: &Line, width: usize) -> Option<Seg> {
     let n = line.bytes.len();
-    (n <= width.max(1) && line.bytes.iter().all(|b| (0x20..0x7f).contains(b))).then_some(Seg {
+    (n <= width.max(1) && is_plain(&line.bytes)).then_some(Seg {
         line: i as u32,
         part: 0,
         parts: 1,
@@ -340,7 +345,7 @@ mod tests {
                 match single_row(i, &line, width) {
                     Some(seg) => assert_eq!(wrapped, vec![seg], "{bytes:?} at {width}"),
                     None => assert!(
-                        wrapped.len() > 1 || !bytes.iter().all(|b| (0x20..0x7f).contains(b)),
+                        wrapped.len() > 1 || !is_plain(bytes),
                         "{bytes:?} at {width}"
                     ),
                 }
