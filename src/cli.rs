@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::policy::engine::DEFAULT_TIME_LIMIT;
+
 /// Review AI-generated infrastructure changes hunk by hunk.
 #[derive(Debug, Parser)]
 #[command(name = "countersign", version, about, long_about = None)]
@@ -235,7 +237,7 @@ pub struct PolicyArgs {
 
     /// Stop a policy evaluation that runs longer than this many seconds (per input), and
     /// report it as an error.
-    #[arg(long, value_name = "SECONDS", default_value_t = 5.0)]
+    #[arg(long, value_name = "SECONDS", default_value_t = DEFAULT_TIME_LIMIT.as_secs_f64())]
     pub policy_timeout: f64,
 }
 
@@ -247,7 +249,7 @@ impl PolicyArgs {
             no_builtin: false,
             namespaces: Vec::new(),
             all_namespaces: false,
-            policy_timeout: 5.0,
+            policy_timeout: DEFAULT_TIME_LIMIT.as_secs_f64(),
         }
     }
 }
