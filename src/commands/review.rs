@@ -134,7 +134,7 @@ pub fn load(
 pub struct Opened {
     /// The change.
     pub change: ChangeSet,
-    /// The plan's JSON, for a plan.
+    /// The plan's document (its text, addresses and secrets), for a plan.
     pub document: Option<PlanDocument>,
     /// The policy bundle.
     pub bundle: Bundle,
