@@ -3,6 +3,7 @@
 //! rules, and one rule's runtime error reported as that rule's error instead of aborting the
 //! run. Policies are parsed once; each input is evaluated on a cheap clone.
 
+use std::collections::HashSet;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,7 +12,7 @@ use regorus::utils::limits::ExecutionTimerConfig;
 use serde_json::Value;
 
 use super::bundle::{Bundle, PolicyFile};
-use super::families::Family;
+use super::families::{Family, RESOURCE_LOCAL};
 use crate::error::{Error, Result};
 
 /// Which packages of the user's policies are evaluated (the built-in pack always is).
@@ -104,10 +105,12 @@ pub struct Engine {
     /// Whether any selected rule reads the hunk-level input (`input.countersign`).
     reads_hunks: bool,
     /// The text of each rule's policy file, by rule index (see [`Engine::rules_for_base`]).
-    texts: Vec<Arc<str>>,
+    texts: Vec<Arc<PolicyText>>,
     /// The built-in family of each rule (`None` for the user's rules, which run on every
     /// input).
     families: Vec<Option<&'static Family>>,
+    /// Whether each rule is resource-local, by rule index.
+    local: Vec<bool>,
 }
 
 /// How long one input's evaluation may run before it is stopped.
@@ -123,8 +126,9 @@ impl Engine {
         let mut reads_hunks = false;
         let mut texts = Vec::new();
         let mut families = Vec::new();
+        let mut local = Vec::new();
         for file in files {
-            let text: Arc<str> = Arc::from(file.content.as_str());
+            let text = Arc::new(PolicyText::new(&file.content));
             let Some(package) = package_of(&file.content) else {
                 continue;
             };
@@ -161,6 +165,7 @@ impl Engine {
                     line,
                 });
                 texts.push(Arc::clone(&text));
+                local.push(file.is_builtin() && RESOURCE_LOCAL.contains(&package.as_str()));
                 families.push(
                     file.is_builtin()
                         .then(|| super::families::family_of(&package))
@@ -175,6 +180,7 @@ impl Engine {
             reads_hunks,
             texts,
             families,
+            local,
         })
     }
 
@@ -218,9 +224,7 @@ impl Engine {
                 user_found
                     || !rule.is_builtin()
                     || found.iter().any(|(i, id)| {
-                        *i == r
-                            || rule.default_id() == *id
-                            || self.texts[r].contains(&format!("\"{id}\""))
+                        *i == r || rule.default_id() == *id || self.texts[r].quotes(id)
                     })
             })
             .collect()
@@ -245,6 +249,11 @@ impl Engine {
     /// The built-in family of each rule, by rule index (`None` for the user's rules).
     pub fn families(&self) -> &[Option<&'static Family>] {
         &self.families
+    }
+
+    /// Whether rule `i` is built in and resource-local (see [`RESOURCE_LOCAL`]).
+    pub fn is_resource_local(&self, i: usize) -> bool {
+        self.local[i]
     }
 
     /// Whether rule `i` can give a finding on `input`: it runs on every input, or the input
@@ -349,6 +358,35 @@ impl Engine {
         let value = &results.result.first()?.expressions.first()?.value;
         let items = value.as_array().ok()?;
         (items.len() == refs.len()).then(|| items.to_vec())
+    }
+}
+
+/// A policy file's text, with every stretch of it between two consecutive double quotes
+/// indexed, so that asking whether it holds `"id"` is a lookup, not a scan (it is asked for
+/// every finding of every file, against every rule).
+struct PolicyText {
+    text: String,
+    quoted: HashSet<Box<str>>,
+}
+
+impl PolicyText {
+    fn new(text: &str) -> PolicyText {
+        let pieces: Vec<&str> = text.split('"').collect();
+        // The pieces between two quotes: every one but the first and the last.
+        let inner = pieces.get(1..pieces.len().saturating_sub(1)).unwrap_or(&[]);
+        PolicyText {
+            text: text.to_string(),
+            quoted: inner.iter().map(|p| Box::from(*p)).collect(),
+        }
+    }
+
+    /// Whether the text holds `id` between double quotes.
+    fn quotes(&self, id: &str) -> bool {
+        if id.contains('"') {
+            self.text.contains(&format!("\"{id}\""))
+        } else {
+            self.quoted.contains(id)
+        }
     }
 }
 
@@ -720,6 +758,21 @@ mod tests {
             .unwrap()
             .to_string();
         assert_eq!(err, "broken.rego:4: expecting `}` while parsing set");
+    }
+
+    /// The index answers exactly as a search of the text for `"id"` would.
+    #[test]
+    fn a_policy_text_quotes_what_its_text_holds_between_quotes() {
+        let source = r#"f := lib.finding("aws-x", "high", sprintf("a \"b\" c", []))"#;
+        let text = PolicyText::new(source);
+        for id in ["aws-x", "high", ", ", "aws", "b", "\\\"b\\", "nothing", ""] {
+            assert_eq!(
+                text.quotes(id),
+                source.contains(&format!("\"{id}\"")),
+                "{id}"
+            );
+        }
+        assert!(!PolicyText::new("no quotes").quotes("no quotes"));
     }
 
     #[test]

@@ -5,12 +5,13 @@
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
+use super::base;
 use super::engine::{Engine, Outcome, input_value};
 use super::families::read_input;
 use super::finding::{Anchor, Finding, Origin};
 use super::input;
 use super::place::{anchor, locate, mark_pre_existing};
-use super::source_map::{Span, Step};
+use super::source_map::{Document, Span, Step};
 use crate::model::{AttrPath, ChangeSet, FileChange, HunkKind, LineKind};
 use crate::source::FileVersions;
 use crate::source::plan::{PlanDocument, PlanFacts};
@@ -102,30 +103,12 @@ fn evaluate_file(engine: &Engine, file: &FileChange, versions: &FileVersions) ->
             run_rules(engine, input, &every, &versions.path, &mut out.errors)
         })
         .collect();
-    // The base only tells which head findings were already there: it is evaluated with the
-    // rules that can give those findings again (none when the head has none). A base that
-    // does not parse has no findings.
-    let found: Vec<(usize, &str)> = heads
-        .iter()
-        .flatten()
-        .map(|(i, f)| (*i, f.rule.as_str()))
-        .collect();
-    let base_rules = engine.rules_for_base(&found);
-    let base_findings: Vec<Finding> = versions
-        .base
-        .as_deref()
-        .filter(|_| !base_rules.is_empty())
-        .and_then(|text| input::load(format, text, &versions.path).ok())
-        .map(|docs| {
-            docs.iter()
-                .flat_map(|d| {
-                    let input = input_value(&d.value);
-                    run_rules(engine, input, &base_rules, &versions.path, &mut Vec::new())
-                })
-                .map(|(_, f)| f)
-                .collect()
-        })
-        .unwrap_or_default();
+    let base_findings = match versions.base.as_deref() {
+        Some(base) if heads.iter().any(|h| !h.is_empty()) => {
+            base_findings(engine, format, base, &docs, &heads, &versions.path)
+        }
+        _ => Vec::new(),
+    };
     for (doc, head) in docs.iter().zip(heads) {
         let mut findings: Vec<Finding> = head.into_iter().map(|(_, f)| f).collect();
         for f in &mut findings {
@@ -136,6 +119,51 @@ fn evaluate_file(engine: &Engine, file: &FileChange, versions: &FileVersions) ->
         out.findings.extend(findings);
     }
     out
+}
+
+/// The findings of a file's base text that tell which of the head findings (`heads`, by
+/// document of `head_docs`) were already there: the base is evaluated only with the rules that
+/// can repeat them, and a Terraform file's resource-local rules only on the blocks the change
+/// edited ([`base::plan`]). A base that does not parse has no findings.
+fn base_findings(
+    engine: &Engine,
+    format: input::Format,
+    text: &str,
+    head_docs: &[Document],
+    heads: &[Vec<(usize, Finding)>],
+    name: &str,
+) -> Vec<Finding> {
+    let Ok(base_docs) = input::load(format, text, name) else {
+        return Vec::new();
+    };
+    let run = |doc: &Value, rules: &[usize]| -> Vec<Finding> {
+        if rules.is_empty() {
+            return Vec::new();
+        }
+        run_rules(engine, input_value(doc), rules, name, &mut Vec::new())
+            .into_iter()
+            .map(|(_, f)| f)
+            .collect()
+    };
+    if let ([head], [base], [found]) = (head_docs, base_docs.as_slice(), heads) {
+        let plan = base::plan(engine, &head.value, found, &base.value);
+        let mut out: Vec<Finding> = plan.unchanged.iter().map(|&k| found[k].1.clone()).collect();
+        out.extend(run(&base.value, &plan.whole));
+        if let Some((edited, rules)) = &plan.edited {
+            out.extend(run(edited, rules));
+        }
+        return out;
+    }
+    let found: Vec<(usize, &str)> = heads
+        .iter()
+        .flatten()
+        .map(|(i, f)| (*i, f.rule.as_str()))
+        .collect();
+    let rules = engine.rules_for_base(&found);
+    base_docs
+        .iter()
+        .flat_map(|d| run(&d.value, &rules))
+        .collect()
 }
 
 /// Evaluates every text hunk as the hunk-level input `input.countersign.hunk` (`file`,

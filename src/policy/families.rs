@@ -50,6 +50,26 @@ pub const FAMILIES: &[Family] = &[
     },
 ];
 
+/// Built-in packages whose rules are resource-local: every finding they give is about one
+/// `resource` or `data` block of a Terraform document (its `resource` is that block's address)
+/// and depends on that block alone (and the policies' data), whatever else the document holds.
+/// At a file's base such a rule needs evaluating only on the blocks the change edited: on
+/// every other block it gives what it gives at the head ([`crate::policy::base`]).
+///
+/// `aws_storage` is not among them: whether a bucket is encrypted depends on its
+/// `aws_s3_bucket_server_side_encryption_configuration`, a volume's on
+/// `aws_ebs_encryption_by_default`. A test holds every listed package to the definition on
+/// every block of the corpus's Terraform files.
+pub const RESOURCE_LOCAL: &[&str] = &[
+    "countersign.terraform.aws_database",
+    "countersign.terraform.aws_iam",
+    "countersign.terraform.aws_network",
+    "countersign.terraform.aws_s3",
+    "countersign.terraform.aws_tags",
+    "countersign.terraform.azure_iam_network",
+    "countersign.terraform.gcp_iam_network",
+];
+
 /// The family of a built-in package, if it belongs to one.
 pub fn family_of(package: &str) -> Option<&'static Family> {
     FAMILIES.iter().find(|f| package.starts_with(f.prefix))

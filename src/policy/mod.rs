@@ -1,5 +1,6 @@
 //! Policy-as-code: inputs, engine, findings.
 
+pub mod base;
 pub mod blast;
 pub mod bundle;
 pub mod engine;

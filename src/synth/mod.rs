@@ -23,7 +23,7 @@
 //! updates, destroys and replacements, about one in ten risky ([`plan_5k`]: 5 000 changes).
 
 mod plan;
-mod repo;
+pub(crate) mod repo;
 
 pub use plan::{TerraformPlan, plan_5k, plan_json};
 pub use repo::{TerraformChange, files_200, lines_50k, write_repo};

@@ -99,7 +99,7 @@ fn write_tree(repo: &Repository, files: &[(String, String)]) -> Result<Oid, git2
 }
 
 /// The base and feature text of file `f`.
-fn file_pair(spec: &TerraformChange, f: usize) -> (String, String) {
+pub(crate) fn file_pair(spec: &TerraformChange, f: usize) -> (String, String) {
     let mut rng = Rng(spec.seed ^ (f as u64).wrapping_mul(0xD1B5_4A32_D192_ED03));
     let blocks: Vec<Block> = (0..spec.blocks_per_file)
         .map(|b| Block::random(&mut rng, f, b))

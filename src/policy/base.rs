@@ -1,0 +1,338 @@
+//! What of a changed file's base needs evaluating to tell which head findings were already
+//! there (pre-existing: a base finding with the same rule, resource and message).
+//!
+//! Only the rules that can repeat a head finding run at the base
+//! ([`Engine::rules_for_base`]). A resource-local rule ([`super::families::RESOURCE_LOCAL`])
+//! gives, on a Terraform block the change left as it was, exactly what it gave at the head: it
+//! runs only on the blocks the change edited or removed, and its head findings on the others
+//! count as found at the base too. The other rules run on the whole base.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use super::engine::Engine;
+use super::finding::Finding;
+
+/// What to evaluate of one base document, given the head document's findings.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct BasePlan {
+    /// Rules to evaluate on the whole base document.
+    pub whole: Vec<usize>,
+    /// Resource-local rules to evaluate on the base reduced to its edited and removed blocks,
+    /// and that reduced document; `None` when there is nothing to evaluate.
+    pub edited: Option<(Value, Vec<usize>)>,
+    /// Indexes of the head findings that the base has unchanged: those of resource-local
+    /// rules on blocks the change did not touch.
+    pub unchanged: Vec<usize>,
+}
+
+/// Plans the evaluation of the `base` document of a file whose `head` document gave
+/// `findings` (each with the index of its rule).
+pub fn plan(
+    engine: &Engine,
+    head: &Value,
+    findings: &[(usize, Finding)],
+    base: &Value,
+) -> BasePlan {
+    let found: Vec<(usize, &str)> = findings
+        .iter()
+        .map(|(i, f)| (*i, f.rule.as_str()))
+        .collect();
+    let rules = engine.rules_for_base(&found);
+    let (Some(head_blocks), Some(base_blocks)) = (blocks(head), blocks(base)) else {
+        return BasePlan {
+            whole: rules,
+            ..BasePlan::default()
+        };
+    };
+    let on_a_head_block = |f: &Finding| {
+        f.resource
+            .as_deref()
+            .is_some_and(|a| head_blocks.contains_key(a))
+    };
+    // A rule is split only when every head finding it gave is about a block of the head.
+    let (local, whole): (Vec<usize>, Vec<usize>) = rules.into_iter().partition(|&r| {
+        engine.is_resource_local(r)
+            && findings
+                .iter()
+                .filter(|(i, _)| *i == r)
+                .all(|(_, f)| on_a_head_block(f))
+    });
+    let same = |address: &str| head_blocks.get(address) == base_blocks.get(address);
+    let unchanged = findings
+        .iter()
+        .enumerate()
+        .filter(|(_, (i, f))| local.contains(i) && f.resource.as_deref().is_some_and(&same))
+        .map(|(k, _)| k)
+        .collect();
+    let edited: Vec<&Block> = base_blocks
+        .iter()
+        .filter(|(address, _)| !same(address))
+        .map(|(_, block)| block)
+        .collect();
+    BasePlan {
+        whole,
+        edited: (!local.is_empty() && !edited.is_empty()).then(|| (reduced(base, &edited), local)),
+        unchanged,
+    }
+}
+
+/// A `resource` or `data` block of a Terraform document.
+#[derive(Debug, PartialEq)]
+struct Block<'a> {
+    /// `resource` or `data`.
+    kind: &'a str,
+    /// Its type, e.g. `aws_s3_bucket`.
+    type_name: &'a str,
+    /// Its name.
+    name: &'a str,
+    /// Its value: conftest's list of bodies, one per block of that type and name.
+    value: &'a Value,
+}
+
+/// The blocks of a Terraform document in conftest's HCL shape (`resource.<type>.<name>`,
+/// `data.<type>.<name>`) by address (`type.name`, `data.type.name`): empty for a document
+/// without either key, `None` when one is there in another shape.
+fn blocks(doc: &Value) -> Option<BTreeMap<String, Block<'_>>> {
+    let mut out = BTreeMap::new();
+    for kind in ["resource", "data"] {
+        let Some(types) = doc.get(kind) else {
+            continue;
+        };
+        for (type_name, named) in types.as_object()? {
+            for (name, value) in named.as_object()? {
+                let address = match kind {
+                    "data" => format!("data.{type_name}.{name}"),
+                    _ => format!("{type_name}.{name}"),
+                };
+                let block = Block {
+                    kind,
+                    type_name,
+                    name,
+                    value,
+                };
+                out.insert(address, block);
+            }
+        }
+    }
+    Some(out)
+}
+
+/// `doc` with only the blocks `keep` under `resource` and `data` (the other keys as they are).
+fn reduced(doc: &Value, keep: &[&Block]) -> Value {
+    let mut out: Map<String, Value> = doc
+        .as_object()
+        .map(|o| {
+            o.iter()
+                .filter(|(k, _)| !matches!(k.as_str(), "resource" | "data"))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    for block in keep {
+        let kind = out
+            .entry(block.kind)
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Some(types) = kind.as_object_mut() {
+            let named = types
+                .entry(block.type_name)
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Some(named) = named.as_object_mut() {
+                named.insert(block.name.to_string(), block.value.clone());
+            }
+        }
+    }
+    Value::Object(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::bundle::Bundle;
+    use crate::policy::engine::{DEFAULT_TIME_LIMIT, Namespaces, input_value};
+    use crate::policy::input::{self, Format, corpus};
+    use crate::synth::repo::{TerraformChange, file_pair};
+
+    fn engine() -> Engine {
+        Engine::new(
+            &Bundle::builtin(),
+            &Namespaces::default(),
+            DEFAULT_TIME_LIMIT,
+        )
+        .unwrap()
+    }
+
+    fn findings(engine: &Engine, doc: &Value, only: &[usize]) -> Vec<(usize, Finding)> {
+        engine
+            .evaluate_rules(input_value(doc), only)
+            .into_iter()
+            .filter_map(|o| match o {
+                crate::policy::engine::Outcome::Result { rule, value } => Some((
+                    rule,
+                    Finding::from_result(&engine.rules()[rule], &value, "x.tf"),
+                )),
+                crate::policy::engine::Outcome::Error { .. } => None,
+            })
+            .collect()
+    }
+
+    fn keys(findings: &[(usize, Finding)]) -> Vec<String> {
+        let mut keys: Vec<String> = findings
+            .iter()
+            .map(|(_, f)| format!("{:?}", f.key()))
+            .collect();
+        keys.sort();
+        keys
+    }
+
+    fn hcl(text: &str) -> Value {
+        input::load(Format::Hcl, text, "x.tf")
+            .unwrap()
+            .remove(0)
+            .value
+    }
+
+    /// Checks that on `doc` every finding of the rules `local` names a block, and that each
+    /// block evaluated alone gives the same findings on it; returns the numbers of blocks and
+    /// findings.
+    fn assert_local(engine: &Engine, local: &[usize], doc: &Value, name: &str) -> (usize, usize) {
+        let all = blocks(doc).unwrap_or_else(|| panic!("{name}: no blocks"));
+        let whole = findings(engine, doc, local);
+        for (_, f) in &whole {
+            let address = f.resource.as_deref().unwrap_or_default();
+            assert!(all.contains_key(address), "{name}: {f:?}");
+        }
+        for (address, block) in &all {
+            let alone = findings(engine, &reduced(doc, &[block]), local);
+            let on_it: Vec<(usize, Finding)> = whole
+                .iter()
+                .filter(|(_, f)| f.resource.as_deref() == Some(address.as_str()))
+                .cloned()
+                .collect();
+            assert_eq!(keys(&alone), keys(&on_it), "{name}: {address}");
+        }
+        (all.len(), whole.len())
+    }
+
+    /// Every rule of a resource-local package, on every Terraform file of the corpus and on
+    /// one document holding all their blocks (the first of each address), where a rule that
+    /// reads another block (an encryption default, a bucket's separate configuration) meets
+    /// many blocks it would change.
+    #[test]
+    fn resource_local_rules_are_local_on_the_corpus() {
+        let engine = engine();
+        let local: Vec<usize> = (0..engine.rules().len())
+            .filter(|&r| engine.is_resource_local(r))
+            .collect();
+        assert!(local.len() > 10, "{} local rules", local.len());
+        let docs: Vec<(String, Value)> = corpus::files("", &[".tf"])
+            .iter()
+            .filter_map(|path| {
+                let text = std::fs::read_to_string(path).ok()?;
+                let mut docs = input::load(Format::Hcl, &text, "x.tf").ok()?;
+                Some((path.display().to_string(), docs.remove(0).value))
+            })
+            .collect();
+        let (mut blocks_seen, mut findings_seen) = (0, 0);
+        for (name, doc) in &docs {
+            let (b, f) = assert_local(&engine, &local, doc, name);
+            blocks_seen += b;
+            findings_seen += f;
+        }
+        assert!(blocks_seen > 800, "{blocks_seen} blocks");
+        assert!(findings_seen > 150, "{findings_seen} findings");
+        let mut every: BTreeMap<String, Block> = BTreeMap::new();
+        for (_, doc) in &docs {
+            for (address, block) in blocks(doc).unwrap() {
+                every.entry(address).or_insert(block);
+            }
+        }
+        let together = reduced(&Value::Null, &every.values().collect::<Vec<_>>());
+        assert_local(&engine, &local, &together, "all the corpus's blocks");
+    }
+
+    /// Which head findings the planned base evaluation finds again, against evaluating the
+    /// rules that can repeat them on the whole base.
+    fn pre_existing(engine: &Engine, head: &str, base: &str) -> (Vec<bool>, Vec<bool>) {
+        let (head, base) = (hcl(head), hcl(base));
+        let every: Vec<usize> = (0..engine.rules().len()).collect();
+        let found = findings(engine, &head, &every);
+        let ids: Vec<(usize, &str)> = found.iter().map(|(i, f)| (*i, f.rule.as_str())).collect();
+        let reference = findings(engine, &base, &engine.rules_for_base(&ids));
+        let plan = plan(engine, &head, &found, &base);
+        let mut planned: Vec<(usize, Finding)> = findings(engine, &base, &plan.whole);
+        if let Some((doc, rules)) = &plan.edited {
+            planned.extend(findings(engine, doc, rules));
+        }
+        planned.extend(plan.unchanged.iter().map(|&k| found[k].clone()));
+        let marks = |base: &[(usize, Finding)]| -> Vec<bool> {
+            found
+                .iter()
+                .map(|(_, f)| base.iter().any(|(_, b)| b.key() == f.key()))
+                .collect()
+        };
+        (marks(&planned), marks(&reference))
+    }
+
+    #[test]
+    fn planned_base_marks_what_the_whole_base_marks_on_synthetic_changes() {
+        let engine = engine();
+        let spec = TerraformChange {
+            files: 12,
+            blocks_per_file: 20,
+            edited_per_file: 6,
+            seed: 11,
+        };
+        let (mut found, mut old) = (0, 0);
+        for f in 0..spec.files {
+            let (base, head) = file_pair(&spec, f);
+            let (planned, reference) = pre_existing(&engine, &head, &base);
+            assert_eq!(planned, reference, "file {f}");
+            found += planned.len();
+            old += planned.iter().filter(|&&m| m).count();
+        }
+        assert!(
+            old > 20 && found - old > 20,
+            "{old} of {found} pre-existing"
+        );
+    }
+
+    #[test]
+    fn removed_renamed_and_cross_resource_blocks() {
+        let engine = engine();
+        let open = |name: &str, cidr: &str| {
+            format!(
+                "resource \"aws_security_group\" \"{name}\" {{\n  ingress {{\n    from_port = 22\n    to_port = 22\n    protocol = \"tcp\"\n    cidr_blocks = [\"{cidr}\"]\n  }}\n}}\n"
+            )
+        };
+        let bucket = "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n}\n";
+        let sse = "resource \"aws_s3_bucket_server_side_encryption_configuration\" \"e\" {\n  bucket = aws_s3_bucket.b.id\n}\n";
+        let cases = [
+            // unchanged, edited (still open), renamed, removed
+            (
+                format!(
+                    "{}{}{}",
+                    open("a", "0.0.0.0/0"),
+                    open("b", "::/0"),
+                    open("c2", "0.0.0.0/0")
+                ),
+                format!(
+                    "{}{}{}{}",
+                    open("a", "0.0.0.0/0"),
+                    open("b", "0.0.0.0/0"),
+                    open("c", "0.0.0.0/0"),
+                    open("d", "0.0.0.0/0")
+                ),
+            ),
+            // an encryption configuration removed: the bucket, unchanged, loses encryption
+            (bucket.to_string(), format!("{bucket}{sse}")),
+            (format!("{bucket}{sse}"), bucket.to_string()),
+        ];
+        for (head, base) in &cases {
+            let (planned, reference) = pre_existing(&engine, head, base);
+            assert_eq!(planned, reference, "{head}");
+            assert!(!planned.is_empty());
+        }
+    }
+}
