@@ -2,10 +2,11 @@
 //! there (pre-existing: a base finding with the same rule, resource and message).
 //!
 //! Only the rules that can repeat a head finding run at the base
-//! ([`Engine::rules_for_base`]). A resource-local rule ([`super::families::RESOURCE_LOCAL`])
-//! gives, on a Terraform block the change left as it was, exactly what it gave at the head: it
-//! runs only on the blocks the change edited or removed, and its head findings on the others
-//! count as found at the base too. The other rules run on the whole base.
+//! ([`Engine::rules_for_base`]). A resource-local rule ([`super::families::ResourceLocal`])
+//! gives, on a Terraform block the change left as it was, exactly what it gave at the head, as
+//! long as the change left its context blocks alone: it runs only on the blocks the change
+//! edited or removed (with the context blocks), and its head findings on the others count as
+//! found at the base too. The other rules run on the whole base.
 
 use std::collections::BTreeMap;
 
@@ -51,29 +52,46 @@ pub fn plan(
             .as_deref()
             .is_some_and(|a| head_blocks.contains_key(a))
     };
-    // A rule is split only when every head finding it gave is about a block of the head.
-    let (local, whole): (Vec<usize>, Vec<usize>) = rules.into_iter().partition(|&r| {
-        engine.is_resource_local(r)
-            && findings
-                .iter()
-                .filter(|(i, _)| *i == r)
-                .all(|(_, f)| on_a_head_block(f))
-    });
     let same = |address: &str| head_blocks.get(address) == base_blocks.get(address);
+    let of_types = |types: &[&str], block: &Block| types.contains(&block.type_name);
+    // The blocks of `types` are the same at the base and the head.
+    let context_kept = |types: &[&str]| {
+        head_blocks
+            .iter()
+            .chain(&base_blocks)
+            .all(|(address, block)| !of_types(types, block) || same(address))
+    };
+    // A rule is split only when the change left its context blocks alone and every head
+    // finding it gave is about a block of the head.
+    let (local, whole): (Vec<usize>, Vec<usize>) = rules.into_iter().partition(|&r| {
+        engine.resource_local(r).is_some_and(|l| {
+            context_kept(l.context)
+                && findings
+                    .iter()
+                    .filter(|(i, _)| *i == r)
+                    .all(|(_, f)| on_a_head_block(f))
+        })
+    });
     let unchanged = findings
         .iter()
         .enumerate()
         .filter(|(_, (i, f))| local.contains(i) && f.resource.as_deref().is_some_and(&same))
         .map(|(k, _)| k)
         .collect();
-    let edited: Vec<&Block> = base_blocks
+    let context: Vec<&str> = local
         .iter()
-        .filter(|(address, _)| !same(address))
+        .filter_map(|&r| engine.resource_local(r))
+        .flat_map(|l| l.context.iter().copied())
+        .collect();
+    let edited = base_blocks.iter().any(|(address, _)| !same(address));
+    let keep: Vec<&Block> = base_blocks
+        .iter()
+        .filter(|(address, block)| !same(address) || of_types(&context, block))
         .map(|(_, block)| block)
         .collect();
     BasePlan {
         whole,
-        edited: (!local.is_empty() && !edited.is_empty()).then(|| (reduced(base, &edited), local)),
+        edited: (!local.is_empty() && edited).then(|| (reduced(base, &keep), local)),
         unchanged,
     }
 }
@@ -193,39 +211,58 @@ mod tests {
             .value
     }
 
-    /// Checks that on `doc` every finding of the rules `local` names a block, and that each
-    /// block evaluated alone gives the same findings on it; returns the numbers of blocks and
-    /// findings.
-    fn assert_local(engine: &Engine, local: &[usize], doc: &Value, name: &str) -> (usize, usize) {
+    /// Checks that on `doc` every finding of the rules `local` (whose context is `context`)
+    /// names a block, and that each block evaluated with only the context blocks gives the
+    /// same findings on it; returns the numbers of blocks and findings.
+    fn assert_local(
+        engine: &Engine,
+        (local, context): (&[usize], &[&str]),
+        doc: &Value,
+        name: &str,
+    ) -> (usize, usize) {
         let all = blocks(doc).unwrap_or_else(|| panic!("{name}: no blocks"));
         let whole = findings(engine, doc, local);
         for (_, f) in &whole {
             let address = f.resource.as_deref().unwrap_or_default();
             assert!(all.contains_key(address), "{name}: {f:?}");
         }
+        let context: Vec<&Block> = all
+            .values()
+            .filter(|b| context.contains(&b.type_name))
+            .collect();
         for (address, block) in &all {
-            let alone = findings(engine, &reduced(doc, &[block]), local);
-            let on_it: Vec<(usize, Finding)> = whole
-                .iter()
-                .filter(|(_, f)| f.resource.as_deref() == Some(address.as_str()))
-                .cloned()
-                .collect();
-            assert_eq!(keys(&alone), keys(&on_it), "{name}: {address}");
+            let mut keep = context.clone();
+            keep.push(block);
+            let alone = findings(engine, &reduced(doc, &keep), local);
+            let on = |found: &[(usize, Finding)]| -> Vec<(usize, Finding)> {
+                found
+                    .iter()
+                    .filter(|(_, f)| f.resource.as_deref() == Some(address.as_str()))
+                    .cloned()
+                    .collect()
+            };
+            assert_eq!(keys(&on(&alone)), keys(&on(&whole)), "{name}: {address}");
         }
         (all.len(), whole.len())
     }
 
-    /// Every rule of a resource-local package, on every Terraform file of the corpus and on
-    /// one document holding all their blocks (the first of each address), where a rule that
-    /// reads another block (an encryption default, a bucket's separate configuration) meets
-    /// many blocks it would change.
+    /// Every resource-local package's rules, on every Terraform file of the corpus and on one
+    /// document holding all their blocks (the first of each address), where a rule that
+    /// reads another block than the one it reports (an encryption default, a bucket's separate
+    /// configuration) meets many blocks it would change.
     #[test]
     fn resource_local_rules_are_local_on_the_corpus() {
         let engine = engine();
-        let local: Vec<usize> = (0..engine.rules().len())
-            .filter(|&r| engine.is_resource_local(r))
+        let groups: Vec<(Vec<usize>, &[&str])> = crate::policy::families::RESOURCE_LOCAL
+            .iter()
+            .map(|l| {
+                let rules = (0..engine.rules().len())
+                    .filter(|&r| engine.resource_local(r) == Some(l))
+                    .collect();
+                (rules, l.context)
+            })
             .collect();
-        assert!(local.len() > 10, "{} local rules", local.len());
+        assert!(groups.iter().all(|(rules, _)| !rules.is_empty()));
         let docs: Vec<(String, Value)> = corpus::files("", &[".tf"])
             .iter()
             .filter_map(|path| {
@@ -234,14 +271,6 @@ mod tests {
                 Some((path.display().to_string(), docs.remove(0).value))
             })
             .collect();
-        let (mut blocks_seen, mut findings_seen) = (0, 0);
-        for (name, doc) in &docs {
-            let (b, f) = assert_local(&engine, &local, doc, name);
-            blocks_seen += b;
-            findings_seen += f;
-        }
-        assert!(blocks_seen > 800, "{blocks_seen} blocks");
-        assert!(findings_seen > 150, "{findings_seen} findings");
         let mut every: BTreeMap<String, Block> = BTreeMap::new();
         for (_, doc) in &docs {
             for (address, block) in blocks(doc).unwrap() {
@@ -249,7 +278,22 @@ mod tests {
             }
         }
         let together = reduced(&Value::Null, &every.values().collect::<Vec<_>>());
-        assert_local(&engine, &local, &together, "all the corpus's blocks");
+        for (rules, context) in &groups {
+            let (mut blocks_seen, mut findings_seen) = (0, 0);
+            for (name, doc) in &docs {
+                let (b, f) = assert_local(&engine, (rules, context), doc, name);
+                blocks_seen += b;
+                findings_seen += f;
+            }
+            assert!(blocks_seen > 800, "{blocks_seen} blocks");
+            assert!(findings_seen > 5, "{context:?}: {findings_seen} findings");
+            assert_local(
+                &engine,
+                (rules, context),
+                &together,
+                "all the corpus's blocks",
+            );
+        }
     }
 
     /// Which head findings the planned base evaluation finds again, against evaluating the
@@ -308,6 +352,8 @@ mod tests {
         };
         let bucket = "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n}\n";
         let sse = "resource \"aws_s3_bucket_server_side_encryption_configuration\" \"e\" {\n  bucket = aws_s3_bucket.b.id\n}\n";
+        let volume = "resource \"aws_ebs_volume\" \"v\" {\n  size = 8\n}\n";
+        let default = "resource \"aws_ebs_encryption_by_default\" \"d\" {\n  enabled = true\n}\n";
         let cases = [
             // unchanged, edited (still open), renamed, removed
             (
@@ -328,6 +374,8 @@ mod tests {
             // an encryption configuration removed: the bucket, unchanged, loses encryption
             (bucket.to_string(), format!("{bucket}{sse}")),
             (format!("{bucket}{sse}"), bucket.to_string()),
+            // the account's default encryption removed: the volume, unchanged, is unencrypted
+            (volume.to_string(), format!("{volume}{default}")),
         ];
         for (head, base) in &cases {
             let (planned, reference) = pre_existing(&engine, head, base);

@@ -12,7 +12,7 @@ use regorus::utils::limits::ExecutionTimerConfig;
 use serde_json::Value;
 
 use super::bundle::{Bundle, PolicyFile};
-use super::families::{Family, RESOURCE_LOCAL};
+use super::families::{Family, ResourceLocal};
 use crate::error::{Error, Result};
 
 /// Which packages of the user's policies are evaluated (the built-in pack always is).
@@ -109,8 +109,8 @@ pub struct Engine {
     /// The built-in family of each rule (`None` for the user's rules, which run on every
     /// input).
     families: Vec<Option<&'static Family>>,
-    /// Whether each rule is resource-local, by rule index.
-    local: Vec<bool>,
+    /// The resource-local description of each rule's package, by rule index.
+    local: Vec<Option<&'static ResourceLocal>>,
 }
 
 /// How long one input's evaluation may run before it is stopped.
@@ -165,7 +165,11 @@ impl Engine {
                     line,
                 });
                 texts.push(Arc::clone(&text));
-                local.push(file.is_builtin() && RESOURCE_LOCAL.contains(&package.as_str()));
+                local.push(
+                    file.is_builtin()
+                        .then(|| super::families::resource_local(&package))
+                        .flatten(),
+                );
                 families.push(
                     file.is_builtin()
                         .then(|| super::families::family_of(&package))
@@ -251,8 +255,9 @@ impl Engine {
         &self.families
     }
 
-    /// Whether rule `i` is built in and resource-local (see [`RESOURCE_LOCAL`]).
-    pub fn is_resource_local(&self, i: usize) -> bool {
+    /// Whether rule `i` is built in and resource-local, and the block types it reads besides
+    /// a finding's own (see [`ResourceLocal`]).
+    pub fn resource_local(&self, i: usize) -> Option<&'static ResourceLocal> {
         self.local[i]
     }
 

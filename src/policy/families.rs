@@ -50,25 +50,54 @@ pub const FAMILIES: &[Family] = &[
     },
 ];
 
-/// Built-in packages whose rules are resource-local: every finding they give is about one
+/// A built-in package whose rules are resource-local: every finding they give is about one
 /// `resource` or `data` block of a Terraform document (its `resource` is that block's address)
-/// and depends on that block alone (and the policies' data), whatever else the document holds.
-/// At a file's base such a rule needs evaluating only on the blocks the change edited: on
-/// every other block it gives what it gives at the head ([`crate::policy::base`]).
-///
-/// `aws_storage` is not among them: whether a bucket is encrypted depends on its
-/// `aws_s3_bucket_server_side_encryption_configuration`, a volume's on
-/// `aws_ebs_encryption_by_default`. A test holds every listed package to the definition on
-/// every block of the corpus's Terraform files.
-pub const RESOURCE_LOCAL: &[&str] = &[
-    "countersign.terraform.aws_database",
-    "countersign.terraform.aws_iam",
-    "countersign.terraform.aws_network",
-    "countersign.terraform.aws_s3",
-    "countersign.terraform.aws_tags",
-    "countersign.terraform.azure_iam_network",
-    "countersign.terraform.gcp_iam_network",
+/// and depends on that block alone, and on the blocks of the `context` types (and the
+/// policies' data), whatever else the document holds. At a file's base such a rule needs
+/// evaluating only on the blocks the change edited, as long as it left the context blocks as
+/// they were: on every other block it gives what it gave at the head
+/// ([`crate::policy::base`]).
+#[derive(Debug, PartialEq, Eq)]
+pub struct ResourceLocal {
+    /// The package.
+    pub package: &'static str,
+    /// The block types its rules read besides the block a finding is about.
+    pub context: &'static [&'static str],
+}
+
+/// The resource-local packages of the built-in pack. A test holds each to the definition on
+/// every block of the corpus's Terraform files, and on all those blocks in one document.
+pub const RESOURCE_LOCAL: &[ResourceLocal] = &[
+    local("aws_database", &[]),
+    local("aws_iam", &[]),
+    local("aws_network", &[]),
+    local("aws_s3", &[]),
+    // Whether a bucket is encrypted depends on its separate encryption configuration, a
+    // volume's on the account's default.
+    local(
+        "aws_storage",
+        &[
+            "aws_s3_bucket_server_side_encryption_configuration",
+            "aws_ebs_encryption_by_default",
+        ],
+    ),
+    local("aws_tags", &[]),
+    local("azure_iam_network", &[]),
+    local("gcp_iam_network", &[]),
 ];
+
+const fn local(name: &'static str, context: &'static [&'static str]) -> ResourceLocal {
+    ResourceLocal {
+        package: name,
+        context,
+    }
+}
+
+/// The resource-local description of a built-in Terraform package, if it is one.
+pub fn resource_local(package: &str) -> Option<&'static ResourceLocal> {
+    let name = package.strip_prefix(FAMILIES[0].prefix)?;
+    RESOURCE_LOCAL.iter().find(|l| l.package == name)
+}
 
 /// The family of a built-in package, if it belongs to one.
 pub fn family_of(package: &str) -> Option<&'static Family> {
