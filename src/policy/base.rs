@@ -167,19 +167,9 @@ fn reduced(doc: &Value, keep: &[&Block]) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::policy::bundle::Bundle;
-    use crate::policy::engine::{DEFAULT_TIME_LIMIT, Namespaces, input_value};
+    use crate::policy::engine::input_value;
     use crate::policy::input::{self, Format, corpus};
     use crate::synth::repo::{TerraformChange, file_pair};
-
-    fn engine() -> Engine {
-        Engine::new(
-            &Bundle::builtin(),
-            &Namespaces::default(),
-            DEFAULT_TIME_LIMIT,
-        )
-        .unwrap()
-    }
 
     fn findings(engine: &Engine, doc: &Value, only: &[usize]) -> Vec<(usize, Finding)> {
         engine
@@ -252,7 +242,7 @@ mod tests {
     /// configuration) meets many blocks it would change.
     #[test]
     fn resource_local_rules_are_local_on_the_corpus() {
-        let engine = engine();
+        let engine = Engine::builtin();
         let groups: Vec<(Vec<usize>, &[&str])> = crate::policy::families::RESOURCE_LOCAL
             .iter()
             .map(|l| {
@@ -321,7 +311,7 @@ mod tests {
 
     #[test]
     fn planned_base_marks_what_the_whole_base_marks_on_synthetic_changes() {
-        let engine = engine();
+        let engine = Engine::builtin();
         let spec = TerraformChange {
             files: 12,
             blocks_per_file: 20,
@@ -344,7 +334,7 @@ mod tests {
 
     #[test]
     fn removed_renamed_and_cross_resource_blocks() {
-        let engine = engine();
+        let engine = Engine::builtin();
         let open = |name: &str, cidr: &str| {
             format!(
                 "resource \"aws_security_group\" \"{name}\" {{\n  ingress {{\n    from_port = 22\n    to_port = 22\n    protocol = \"tcp\"\n    cidr_blocks = [\"{cidr}\"]\n  }}\n}}\n"

@@ -366,6 +366,19 @@ impl Engine {
     }
 }
 
+#[cfg(test)]
+impl Engine {
+    /// The built-in pack alone, with the default time limit (for tests).
+    pub(crate) fn builtin() -> Engine {
+        Engine::new(
+            &Bundle::builtin(),
+            &Namespaces::default(),
+            DEFAULT_TIME_LIMIT,
+        )
+        .expect("the built-in pack parses")
+    }
+}
+
 /// A policy file's text, with every stretch of it between two consecutive double quotes
 /// indexed, so that asking whether it holds `"id"` is a lookup, not a scan (it is asked for
 /// every finding of every file, against every rule).
@@ -650,7 +663,7 @@ mod tests {
 
     #[test]
     fn the_built_in_pack_is_evaluated_in_one_query() {
-        let engine = builtin_engine();
+        let engine = Engine::builtin();
         let mut regorus = engine.engine.clone();
         regorus.set_input(regorus::Value::new_object());
         let every: Vec<usize> = (0..engine.rules().len()).collect();
@@ -682,15 +695,6 @@ mod tests {
             engine.rules_for_base(&[(mine, "main.deny")]).len(),
             engine.rules().len()
         );
-    }
-
-    fn builtin_engine() -> Engine {
-        Engine::new(
-            &Bundle::builtin(),
-            &Namespaces::default(),
-            DEFAULT_TIME_LIMIT,
-        )
-        .unwrap()
     }
 
     /// Every corpus file a loader reads, as the engine's inputs.
@@ -729,7 +733,7 @@ mod tests {
 
     #[test]
     fn gating_by_input_keys_changes_no_outcome() {
-        let gated = builtin_engine();
+        let gated = Engine::builtin();
         let mut every = gated.clone();
         every.families = vec![None; every.rules.len()];
         let inputs = corpus_inputs();
