@@ -28,6 +28,19 @@ pub struct BasePlan {
     pub unchanged: Vec<usize>,
 }
 
+/// The rules that can repeat `findings` (each with the index of its rule) at the base
+/// ([`Engine::rules_for_base`]).
+pub fn rules_to_repeat<'a>(
+    engine: &Engine,
+    findings: impl IntoIterator<Item = &'a (usize, Finding)>,
+) -> Vec<usize> {
+    let found: Vec<(usize, &str)> = findings
+        .into_iter()
+        .map(|(i, f)| (*i, f.rule.as_str()))
+        .collect();
+    engine.rules_for_base(&found)
+}
+
 /// Plans the evaluation of the `base` document of a file whose `head` document gave
 /// `findings` (each with the index of its rule).
 pub fn plan(
@@ -36,11 +49,7 @@ pub fn plan(
     findings: &[(usize, Finding)],
     base: &Value,
 ) -> BasePlan {
-    let found: Vec<(usize, &str)> = findings
-        .iter()
-        .map(|(i, f)| (*i, f.rule.as_str()))
-        .collect();
-    let rules = engine.rules_for_base(&found);
+    let rules = rules_to_repeat(engine, findings);
     let (Some(head_blocks), Some(base_blocks)) = (blocks(head), blocks(base)) else {
         return BasePlan {
             whole: rules,
@@ -292,8 +301,7 @@ mod tests {
         let (head, base) = (hcl(head), hcl(base));
         let every: Vec<usize> = (0..engine.rules().len()).collect();
         let found = findings(engine, &head, &every);
-        let ids: Vec<(usize, &str)> = found.iter().map(|(i, f)| (*i, f.rule.as_str())).collect();
-        let reference = findings(engine, &base, &engine.rules_for_base(&ids));
+        let reference = findings(engine, &base, &rules_to_repeat(engine, &found));
         let plan = plan(engine, &head, &found, &base);
         let mut planned: Vec<(usize, Finding)> = findings(engine, &base, &plan.whole);
         if let Some((doc, rules)) = &plan.edited {

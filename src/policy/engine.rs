@@ -699,22 +699,10 @@ mod tests {
 
     /// Every corpus file a loader reads, as the engine's inputs.
     fn corpus_inputs() -> Vec<(String, regorus::Value)> {
-        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    walk(&path, out);
-                } else {
-                    out.push(path);
-                }
-            }
-        }
-        let mut files = Vec::new();
-        walk(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
-            &mut files,
+        let files = crate::policy::input::corpus::files(
+            "",
+            &[".tf", ".tfvars", ".hcl", ".yaml", ".yml", ".json"],
         );
-        files.sort();
         let mut inputs = Vec::new();
         for path in files {
             let name = path.display().to_string();

@@ -154,12 +154,7 @@ fn base_findings(
         }
         return out;
     }
-    let found: Vec<(usize, &str)> = heads
-        .iter()
-        .flatten()
-        .map(|(i, f)| (*i, f.rule.as_str()))
-        .collect();
-    let rules = engine.rules_for_base(&found);
+    let rules = base::rules_to_repeat(engine, heads.iter().flatten());
     base_docs
         .iter()
         .flat_map(|d| run(&d.value, &rules))
