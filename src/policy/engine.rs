@@ -3,7 +3,7 @@
 //! rules, and one rule's runtime error reported as that rule's error instead of aborting the
 //! run. Policies are parsed once; each input is evaluated on a cheap clone.
 
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
@@ -12,7 +12,7 @@ use regorus::utils::limits::ExecutionTimerConfig;
 use serde_json::Value;
 
 use super::bundle::{Bundle, PolicyFile};
-use super::families::{Family, ResourceLocal};
+use super::families::{Family, Provider, ResourceLocal};
 use crate::error::{Error, Result};
 
 /// Which packages of the user's policies are evaluated (the built-in pack always is).
@@ -109,6 +109,8 @@ pub struct Engine {
     /// The built-in family of each rule (`None` for the user's rules, which run on every
     /// input).
     families: Vec<Option<&'static Family>>,
+    /// The provider whose blocks each rule reads, by rule index (`None`: any).
+    providers: Vec<Option<&'static Provider>>,
     /// The resource-local description of each rule's package, by rule index.
     local: Vec<Option<&'static ResourceLocal>>,
 }
@@ -126,6 +128,7 @@ impl Engine {
         let mut reads_hunks = false;
         let mut texts = Vec::new();
         let mut families = Vec::new();
+        let mut providers = Vec::new();
         let mut local = Vec::new();
         for file in files {
             let text = Arc::new(PolicyText::new(&file.content));
@@ -175,6 +178,11 @@ impl Engine {
                         .then(|| super::families::family_of(&package))
                         .flatten(),
                 );
+                providers.push(
+                    file.is_builtin()
+                        .then(|| super::families::provider_of(&package))
+                        .flatten(),
+                );
             }
         }
         Ok(Engine {
@@ -184,6 +192,7 @@ impl Engine {
             reads_hunks,
             texts,
             families,
+            providers,
             local,
         })
     }
@@ -261,16 +270,31 @@ impl Engine {
         self.local[i]
     }
 
-    /// Whether rule `i` can give a finding on `input`: it runs on every input, or the input
-    /// has one of the keys its family reads.
-    fn applies(&self, i: usize, input: &regorus::Value) -> bool {
+    /// Whether rule `i` can give a finding on `input`, whose Terraform block types are
+    /// `types` (computed once the first rule asks): it runs on every input, or the input has
+    /// one of the keys its family reads and, for a provider's rule, a block of that provider.
+    fn applies(
+        &self,
+        i: usize,
+        input: &regorus::Value,
+        types: &mut Option<BTreeSet<regorus::Rc<str>>>,
+    ) -> bool {
         let Some(family) = self.families[i] else {
             return true;
         };
         let Ok(object) = input.as_object() else {
             return false;
         };
-        family.applies(|k| object.contains_key(&regorus::Value::from(k)))
+        if !family.applies(|k| object.contains_key(&regorus::Value::from(k))) {
+            return false;
+        }
+        let Some(provider) = self.providers[i] else {
+            return true;
+        };
+        types
+            .get_or_insert_with(|| super::families::block_types(input))
+            .iter()
+            .any(|t| t.starts_with(provider.types))
     }
 
     /// The outcomes of the rules `only` on `input`, and the engine that evaluated them (none
@@ -280,10 +304,11 @@ impl Engine {
         input: regorus::Value,
         only: &[usize],
     ) -> (Vec<Outcome>, Option<regorus::Engine>) {
+        let mut types = None;
         let only: Vec<usize> = only
             .iter()
             .copied()
-            .filter(|&i| self.applies(i, &input))
+            .filter(|&i| self.applies(i, &input, &mut types))
             .collect();
         let only = only.as_slice();
         if only.is_empty() {
@@ -724,16 +749,31 @@ mod tests {
         let gated = Engine::builtin();
         let mut every = gated.clone();
         every.families = vec![None; every.rules.len()];
+        every.providers = vec![None; every.rules.len()];
         let inputs = corpus_inputs();
         assert!(
             inputs.len() > 500,
             "the corpus is missing: {}",
             inputs.len()
         );
-        let mut skipped = 0;
+        let (mut skipped, mut by_provider) = (0, 0);
         for (name, input) in inputs {
+            let mut types = None;
             skipped += (0..gated.rules.len())
-                .filter(|&i| !gated.applies(i, &input))
+                .filter(|&i| !gated.applies(i, &input, &mut types))
+                .count();
+            // Blocks of every provider: only the family's keys gate.
+            let mut any_provider = Some(
+                crate::policy::families::PROVIDERS
+                    .iter()
+                    .map(|p| regorus::Rc::from(p.types))
+                    .collect(),
+            );
+            by_provider += (0..gated.rules.len())
+                .filter(|&i| {
+                    gated.applies(i, &input, &mut any_provider)
+                        != gated.applies(i, &input, &mut types)
+                })
                 .count();
             assert_eq!(
                 gated.evaluate_value(input.clone()),
@@ -742,6 +782,7 @@ mod tests {
             );
         }
         assert!(skipped > 0, "no rule was gated");
+        assert!(by_provider > 0, "no rule was gated by its provider");
     }
 
     #[test]

@@ -86,6 +86,69 @@ pub const RESOURCE_LOCAL: &[ResourceLocal] = &[
     local("gcp_iam_network", &[]),
 ];
 
+/// The cloud provider whose blocks a built-in Terraform package reads: it gives no finding on a
+/// document without a resource, data source or plan resource change of a type starting with
+/// `types`, so an AWS module is not run through the Azure and Google rules.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Provider {
+    /// The prefix of its packages' names (after the Terraform family's prefix).
+    pub packages: &'static str,
+    /// The prefix of the block types its packages read.
+    pub types: &'static str,
+}
+
+/// The providers of the built-in Terraform packages. A test holds each package to its
+/// provider: the only block types it names are that provider's.
+pub const PROVIDERS: &[Provider] = &[
+    Provider {
+        packages: "aws_",
+        types: "aws_",
+    },
+    Provider {
+        packages: "azure_",
+        types: "azurerm_",
+    },
+    Provider {
+        packages: "gcp_",
+        types: "google_",
+    },
+];
+
+/// The provider of a built-in Terraform package, if it reads one provider's blocks only.
+pub fn provider_of(package: &str) -> Option<&'static Provider> {
+    let name = package.strip_prefix(FAMILIES[0].prefix)?;
+    PROVIDERS.iter().find(|p| name.starts_with(p.packages))
+}
+
+/// The types of the Terraform blocks of a document: the keys under `resource` and `data` (HCL)
+/// and the `type` of every `resource_changes` entry (a plan).
+pub fn block_types(input: &regorus::Value) -> BTreeSet<regorus::Rc<str>> {
+    let mut types = BTreeSet::new();
+    let Ok(object) = input.as_object() else {
+        return types;
+    };
+    let get = |key: &str| object.get(&regorus::Value::from(key));
+    for key in ["resource", "data"] {
+        if let Some(Ok(blocks)) = get(key).map(regorus::Value::as_object) {
+            types.extend(blocks.keys().filter_map(|k| k.as_string().ok().cloned()));
+        }
+    }
+    if let Some(Ok(changes)) = get("resource_changes").map(regorus::Value::as_array) {
+        let type_key = regorus::Value::from("type");
+        for change in changes {
+            if let Some(Ok(t)) = change
+                .as_object()
+                .ok()
+                .and_then(|c| c.get(&type_key))
+                .map(regorus::Value::as_string)
+            {
+                types.insert(t.clone());
+            }
+        }
+    }
+    types
+}
+
 const fn local(name: &'static str, context: &'static [&'static str]) -> ResourceLocal {
     ResourceLocal {
         package: name,
@@ -210,6 +273,56 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A provider's package names no other provider's block types (as quoted strings: the
+    /// pack's rules name the types they read), so gating it by its provider's blocks is exact.
+    #[test]
+    fn a_provider_package_names_its_provider_types_only() {
+        let mut checked = 0;
+        for file in Bundle::builtin().policies.iter().filter(|p| !p.is_test()) {
+            let package = package_of(&file.content).unwrap();
+            let Some(provider) = provider_of(&package) else {
+                continue;
+            };
+            checked += 1;
+            let quoted = file.content.split('"').skip(1).step_by(2);
+            for text in quoted {
+                for other in PROVIDERS.iter().filter(|p| *p != provider) {
+                    assert!(!text.starts_with(other.types), "{}: \"{text}\"", file.path);
+                }
+            }
+        }
+        assert_eq!(
+            checked,
+            RESOURCE_LOCAL.len(),
+            "a Terraform package without a provider"
+        );
+    }
+
+    #[test]
+    fn block_types_are_read_from_hcl_and_plans() {
+        let hcl = regorus::Value::from_json_str(
+            r#"{"resource": {"aws_s3_bucket": {}, "google_compute_firewall": {}},
+                "data": {"aws_iam_policy_document": {}}, "locals": {"azurerm_x": 1}}"#,
+        )
+        .unwrap();
+        let names = |v: &regorus::Value| -> Vec<String> {
+            block_types(v).iter().map(|t| t.to_string()).collect()
+        };
+        assert_eq!(
+            names(&hcl),
+            [
+                "aws_iam_policy_document",
+                "aws_s3_bucket",
+                "google_compute_firewall"
+            ]
+        );
+        let plan = regorus::Value::from_json_str(
+            r#"{"resource_changes": [{"type": "azurerm_role_assignment"}, {"mode": "data"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(names(&plan), ["azurerm_role_assignment"]);
     }
 
     #[test]
