@@ -4,11 +4,11 @@
 //! Only the rules that can repeat a head finding run at the base
 //! ([`Engine::rules_for_base`]). A resource-local rule ([`super::families::ResourceLocal`])
 //! gives, on a Terraform block the change left as it was, exactly what it gave at the head, as
-//! long as the change left its context blocks alone: it runs only on the blocks the change
-//! edited or removed (with the context blocks), and its head findings on the others count as
-//! found at the base too. The other rules run on the whole base.
+//! long as the change left its context blocks alone: it runs only on the edited blocks that its
+//! head findings are about (with the context blocks), and its head findings on the others count
+//! as found at the base too. The other rules run on the whole base.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
@@ -20,8 +20,8 @@ use super::finding::Finding;
 pub struct BasePlan {
     /// Rules to evaluate on the whole base document.
     pub whole: Vec<usize>,
-    /// Resource-local rules to evaluate on the base reduced to its edited and removed blocks,
-    /// and that reduced document; `None` when there is nothing to evaluate.
+    /// Resource-local rules to evaluate on the base reduced to the edited blocks their head
+    /// findings are about, and that reduced document; `None` when there is nothing to evaluate.
     pub edited: Option<(Value, Vec<usize>)>,
     /// Indexes of the head findings that the base has unchanged: those of resource-local
     /// rules on blocks the change did not touch.
@@ -92,10 +92,19 @@ pub fn plan(
         .filter_map(|&r| engine.resource_local(r))
         .flat_map(|l| l.context.iter().copied())
         .collect();
-    let edited = base_blocks.iter().any(|(address, _)| !same(address));
+    // A base finding of a resource-local rule is about the block that gave it: only the
+    // edited blocks that a head finding of those rules is about can repeat one (a removed
+    // block, or an edited one without such a finding, cannot).
+    let about: BTreeSet<&str> = findings
+        .iter()
+        .filter(|(i, _)| local.contains(i))
+        .filter_map(|(_, f)| f.resource.as_deref())
+        .filter(|address| !same(address))
+        .collect();
+    let edited = base_blocks.keys().any(|a| about.contains(a.as_str()));
     let keep: Vec<&Block> = base_blocks
         .iter()
-        .filter(|(address, block)| !same(address) || of_types(&context, block))
+        .filter(|(address, block)| about.contains(address.as_str()) || of_types(&context, block))
         .map(|(_, block)| block)
         .collect();
     BasePlan {
