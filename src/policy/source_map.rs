@@ -60,24 +60,51 @@ impl Span {
 
 /// Where each value of a loaded document lives in its file.
 ///
-/// Keys are paths of [`Step`]s from the document root; the root itself is the empty path and
-/// spans the whole document.
+/// A tree that mirrors the document: each node holds the span of the value at its path (from
+/// the root, whose path is empty and which spans the whole document) and the nodes of that
+/// value's keys or indexes. Loaders build it bottom-up ([`SourceMap::at`],
+/// [`SourceMap::attach`]), so no value's path is ever copied.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct SourceMap {
-    spans: BTreeMap<Vec<Step>, Span>,
+    span: Option<Span>,
+    children: BTreeMap<Step, SourceMap>,
 }
 
 impl SourceMap {
+    /// A map of a value that occupies `span`, its children to be attached.
+    pub fn at(span: Span) -> SourceMap {
+        SourceMap {
+            span: Some(span),
+            children: BTreeMap::new(),
+        }
+    }
+
+    /// Makes `child` the map of the value under `step`.
+    pub fn attach(&mut self, step: Step, child: SourceMap) {
+        self.children.insert(step, child);
+    }
+
     /// Records that the value at `path` occupies `span`, replacing any earlier record.
     pub fn insert(&mut self, path: Vec<Step>, span: Span) {
-        self.spans.insert(path, span);
+        let mut node = self;
+        for step in path {
+            node = node.children.entry(step).or_default();
+        }
+        node.span = Some(span);
     }
 
     /// The span of the value at `path`; if that exact path has none, the nearest ancestor's.
     pub fn locate(&self, path: &[Step]) -> Option<Span> {
-        (0..=path.len())
-            .rev()
-            .find_map(|len| self.spans.get(&path[..len]).copied())
+        let mut node = self;
+        let mut found = node.span;
+        for step in path {
+            let Some(child) = node.children.get(step) else {
+                break;
+            };
+            node = child;
+            found = node.span.or(found);
+        }
+        found
     }
 
     /// Converts a JSON array of keys/indexes (as policies return in `path`) into steps; strings →
@@ -96,11 +123,14 @@ impl SourceMap {
             .collect()
     }
 
-    /// Every recorded path and its span, in path order.
-    pub fn iter(&self) -> impl Iterator<Item = (&[Step], Span)> {
-        self.spans
-            .iter()
-            .map(|(path, span)| (path.as_slice(), *span))
+    /// How many paths have a span recorded.
+    pub fn len(&self) -> usize {
+        usize::from(self.span.is_some()) + self.children.values().map(SourceMap::len).sum::<usize>()
+    }
+
+    /// Whether no path has a span recorded.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -153,7 +183,7 @@ mod tests {
             Some(Span::new(3, 9))
         );
         assert_eq!(map.locate(&["other".into()]), Some(Span::new(1, 20)));
-        assert_eq!(map.iter().count(), 4);
+        assert_eq!(map.len(), 4);
         assert!(SourceMap::default().locate(&[]).is_none());
     }
 

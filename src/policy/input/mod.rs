@@ -82,17 +82,16 @@ impl Node {
 
     /// The JSON value and a source map with the span of every value, the root's path being `[]`.
     pub(crate) fn into_document(self) -> Document {
-        let mut map = SourceMap::default();
-        let mut path = Vec::new();
-        let value = emit(self, &mut path, &mut map);
+        let (value, map) = emit(self);
         Document { value, map }
     }
 }
 
-fn emit(node: Node, path: &mut Vec<Step>, map: &mut SourceMap) -> serde_json::Value {
+/// The value of `node` and the map of where it and each value inside it live.
+fn emit(node: Node) -> (serde_json::Value, SourceMap) {
     use serde_json::Value;
-    map.insert(path.clone(), node.span);
-    match node.kind {
+    let mut map = SourceMap::at(node.span);
+    let value = match node.kind {
         Kind::Null => Value::Null,
         Kind::Bool(b) => Value::Bool(b),
         Kind::Number(n) => Value::Number(n),
@@ -102,9 +101,8 @@ fn emit(node: Node, path: &mut Vec<Step>, map: &mut SourceMap) -> serde_json::Va
                 .into_iter()
                 .enumerate()
                 .map(|(i, item)| {
-                    path.push(Step::Index(i));
-                    let value = emit(item, path, map);
-                    path.pop();
+                    let (value, inner) = emit(item);
+                    map.attach(Step::Index(i), inner);
                     value
                 })
                 .collect(),
@@ -113,16 +111,14 @@ fn emit(node: Node, path: &mut Vec<Step>, map: &mut SourceMap) -> serde_json::Va
             entries
                 .into_iter()
                 .map(|(key, item)| {
-                    path.push(Step::Key(key));
-                    let value = emit(item, path, map);
-                    let Some(Step::Key(key)) = path.pop() else {
-                        unreachable!("the step pushed above")
-                    };
+                    let (value, inner) = emit(item);
+                    map.attach(Step::Key(key.clone()), inner);
                     (key, value)
                 })
                 .collect(),
         ),
-    }
+    };
+    (value, map)
 }
 
 /// Line numbers of byte offsets in a text.
