@@ -135,6 +135,17 @@ impl Engine {
             let Some(package) = package_of(&file.content) else {
                 continue;
             };
+            // What the built-in pack's tables say of this package; the user's rules run on
+            // every input and are never resource-local.
+            let (family, provider, resource_local) = if file.is_builtin() {
+                (
+                    super::families::family_of(&package),
+                    super::families::provider_of(&package),
+                    super::families::resource_local(&package),
+                )
+            } else {
+                (None, None, None)
+            };
             let selected = file.is_builtin()
                 || match namespaces {
                     Namespaces::All => true,
@@ -168,21 +179,9 @@ impl Engine {
                     line,
                 });
                 texts.push(Arc::clone(&text));
-                local.push(
-                    file.is_builtin()
-                        .then(|| super::families::resource_local(&package))
-                        .flatten(),
-                );
-                families.push(
-                    file.is_builtin()
-                        .then(|| super::families::family_of(&package))
-                        .flatten(),
-                );
-                providers.push(
-                    file.is_builtin()
-                        .then(|| super::families::provider_of(&package))
-                        .flatten(),
-                );
+                families.push(family);
+                providers.push(provider);
+                local.push(resource_local);
             }
         }
         Ok(Engine {

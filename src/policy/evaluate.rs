@@ -123,8 +123,8 @@ fn evaluate_file(engine: &Engine, file: &FileChange, versions: &FileVersions) ->
 
 /// The findings of a file's base text that tell which of the head findings (`heads`, by
 /// document of `head_docs`) were already there: the base is evaluated only with the rules that
-/// can repeat them, and a Terraform file's resource-local rules only on the blocks the change
-/// edited ([`base::plan`]). A base that does not parse has no findings.
+/// can repeat them, and a Terraform file's resource-local rules only on the edited blocks their
+/// head findings are about ([`base::plan`]). A base that does not parse has no findings.
 fn base_findings(
     engine: &Engine,
     format: input::Format,

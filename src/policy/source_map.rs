@@ -84,8 +84,10 @@ impl SourceMap {
         self.children.insert(step, child);
     }
 
-    /// Records that the value at `path` occupies `span`, replacing any earlier record.
-    pub fn insert(&mut self, path: Vec<Step>, span: Span) {
+    /// Records that the value at `path` occupies `span`, replacing any earlier record (tests
+    /// build maps by path; loaders build them bottom-up).
+    #[cfg(test)]
+    pub(crate) fn insert(&mut self, path: Vec<Step>, span: Span) {
         let mut node = self;
         for step in path {
             node = node.children.entry(step).or_default();
@@ -124,13 +126,9 @@ impl SourceMap {
     }
 
     /// How many paths have a span recorded.
-    pub fn len(&self) -> usize {
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
         usize::from(self.span.is_some()) + self.children.values().map(SourceMap::len).sum::<usize>()
-    }
-
-    /// Whether no path has a span recorded.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 }
 
