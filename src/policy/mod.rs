@@ -13,3 +13,6 @@ pub mod place;
 pub mod plan_link;
 pub mod source_map;
 pub mod unit_tests;
+
+#[cfg(test)]
+mod call_cache_tests;
