@@ -2,8 +2,8 @@
 //! `vendor/README.md`). These tests pin what that must not change: a `with` override of a
 //! function still reaches a call site already resolved, the same name means different
 //! functions in different packages, import aliases resolve, call statements with an output
-//! argument bind it, and a function with two definitions answers from both, evaluation
-//! after evaluation, clone after clone.
+//! argument bind it, a function with two definitions answers from both, and rules with
+//! multi-part references build their objects, evaluation after evaluation, clone after clone.
 
 use regorus::Value;
 
@@ -38,6 +38,10 @@ mocked := v if {
 names := [name(1), lib.name(1), alias.name(1)]
 
 picks := [p | some x in [1, 2]; p := lib.pick(x)]
+
+groups.admins.members := ["ana"]
+
+groups.empty.members := ["nobody"] if false
 
 counts := [n | some s in ["a", "bb", "ccc"]; n := count(s)]
 
@@ -106,6 +110,17 @@ fn builtins_and_output_arguments_resolve_on_every_call() {
     let mut engine = engine();
     let value = query(&mut engine, "[data.main.counts, data.main.bound]");
     assert_eq!(value, json("[[1, 2, 3], true]"));
+}
+
+#[test]
+fn rules_with_multi_part_references_build_their_objects_on_every_evaluation() {
+    let mut engine = engine();
+    let mut clone = engine.clone();
+    let groups = json(r#"{"admins": {"members": ["ana"]}, "empty": {}}"#);
+    for _ in 0..2 {
+        assert_eq!(query(&mut engine, "data.main.groups"), groups);
+    }
+    assert_eq!(query(&mut clone, "data.main.groups"), groups);
 }
 
 #[test]

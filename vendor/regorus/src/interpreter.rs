@@ -129,7 +129,12 @@ pub struct Interpreter {
     call_targets: BTreeMap<(usize, u32), CallTarget>,
     /// Each module's path (`data.a.b`), by module address.
     module_paths: Vec<(usize, String, u32)>,
+    /// The rule prefixes of a set of modules ([`Interpreter::rule_prefixes`]).
+    rule_prefixes: Option<(Rc<Vec<Ref<Module>>>, RulePrefixes)>,
 }
+
+/// See [`Interpreter::rule_prefixes`].
+type RulePrefixes = Rc<Vec<(Vec<Rc<str>>, ExprRef)>>;
 
 /// What a call site names, once resolved (with no `with` function override in force).
 #[derive(Debug, Clone)]
@@ -188,6 +193,7 @@ impl Clone for Interpreter {
             call_targets: self.call_targets.clone(),
             extra_args: self.extra_args.clone(),
             module_paths: self.module_paths.clone(),
+            rule_prefixes: self.rule_prefixes.clone(),
         }
     }
 }
@@ -262,6 +268,7 @@ impl Interpreter {
             call_targets: BTreeMap::default(),
             extra_args: BTreeMap::default(),
             module_paths: Vec::default(),
+            rule_prefixes: None,
             traces: None,
             extensions: Map::default(),
 
@@ -304,6 +311,7 @@ impl Interpreter {
             call_targets: BTreeMap::default(),
             extra_args: BTreeMap::default(),
             module_paths: Vec::default(),
+            rule_prefixes: None,
             traces: None,
 
             #[cfg(feature = "coverage")]
@@ -4532,7 +4540,35 @@ impl Interpreter {
     }
 
     pub fn create_rule_prefixes(&mut self) -> Result<()> {
-        for module in self.compiled_policy.modules.clone().iter() {
+        for (prefix_path, rule_refr) in self.rule_prefixes()?.iter() {
+            let prefix_path: Vec<&str> = prefix_path.iter().map(|s| s.as_ref()).collect();
+            if Self::get_value_chained(self.data.clone(), &prefix_path) == Value::Undefined {
+                self.update_data(
+                    rule_refr.span(),
+                    rule_refr,
+                    &prefix_path,
+                    Value::new_object(),
+                    RuleValueMerge::Combine,
+                )?;
+            }
+        }
+
+        Ok(())
+    }
+
+    /// The object paths that rules with a multi-part reference (`a.b.c := ...`) are
+    /// defined under, with each such rule's reference, in module order: worked out once
+    /// for a set of modules and kept with them.
+    fn rule_prefixes(&mut self) -> Result<RulePrefixes> {
+        let modules = &self.compiled_policy.modules;
+        if let Some((of, prefixes)) = &self.rule_prefixes {
+            if Rc::ptr_eq(of, modules) {
+                return Ok(prefixes.clone());
+            }
+        }
+        let modules = modules.clone();
+        let mut prefixes = Vec::new();
+        for module in modules.iter() {
             let module_path = Self::get_rule_path_components(&module.package.refr)?;
 
             for rule in &module.policy {
@@ -4558,20 +4594,14 @@ impl Interpreter {
                 components.pop();
 
                 prefix_path.append(&mut components);
-                let prefix_path: Vec<&str> = prefix_path.iter().map(|s| s.as_ref()).collect();
-                if Self::get_value_chained(self.data.clone(), &prefix_path) == Value::Undefined {
-                    self.update_data(
-                        rule_refr.span(),
-                        rule_refr,
-                        &prefix_path,
-                        Value::new_object(),
-                        RuleValueMerge::Combine,
-                    )?;
-                }
+                prefixes.push((prefix_path, rule_refr.clone()));
             }
         }
-
-        Ok(())
+        let prefixes: RulePrefixes = Rc::new(prefixes);
+        // Holding `modules` keeps the key's address from being reused, and makes a later
+        // change to the engine's modules copy them (a new address) rather than edit them.
+        self.rule_prefixes = Some((modules, prefixes.clone()));
+        Ok(prefixes)
     }
 
     fn current_module_data_path_components(&self) -> Result<Vec<PathComponent>> {

@@ -293,7 +293,8 @@ impl Analyzer {
         modules: &[Ref<Module>],
         query: &Ref<Query>,
     ) -> Result<Schedule> {
-        self.add_rules_and_aliases(modules)?;
+        // A query snippet is analysed in a scope of its own: the packages' scopes, which
+        // `add_rules_and_aliases` builds for module analysis, are not read here.
 
         // Pre-allocate capacity for all modules based on their num_queries
         for (module_index, m) in modules.iter().enumerate() {
