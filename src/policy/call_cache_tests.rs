@@ -3,7 +3,8 @@
 //! function still reaches a call site already resolved, the same name means different
 //! functions in different packages, import aliases resolve, call statements with an output
 //! argument bind it, a function with two definitions answers from both, and rules with
-//! multi-part references build their objects, evaluation after evaluation, clone after clone.
+//! multi-part references build their objects, evaluation after evaluation, clone after clone;
+//! and a function added after an evaluation takes over its name (the caches are per evaluation).
 
 use regorus::Value;
 
@@ -137,4 +138,18 @@ fn a_function_defined_twice_answers_from_both_on_every_evaluation() {
         query(&mut clone, "data.main.picks"),
         json(r#"["one", "two"]"#)
     );
+}
+
+#[test]
+fn a_function_added_after_an_evaluation_takes_over_its_name() {
+    let mut engine = engine();
+    assert_eq!(query(&mut engine, "data.main.counts"), json("[1, 2, 3]"));
+    // The builtin `count` was resolved for `counts`; a function of `main` now shadows it.
+    engine
+        .add_policy(
+            "shadow.rego".to_string(),
+            "package main\n\ncount(_) := 0\n".to_string(),
+        )
+        .expect("the added policy parses");
+    assert_eq!(query(&mut engine, "data.main.counts"), json("[0, 0, 0]"));
 }

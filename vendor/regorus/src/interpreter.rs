@@ -2865,18 +2865,20 @@ impl Interpreter {
 
         let mut extension = None;
         let empty: Vec<Ref<Rule>> = vec![];
-        let cacheable = cacheable && with_functions_saved.is_none();
+        // A call resolved just now (not taken from the cache) is remembered if it may be.
+        let to_cache = cacheable && cached.is_none() && with_functions_saved.is_none();
         let found = match cached {
             Some(CallTarget::Function(_, fcns, m)) => Some((fcns, m)),
             _ => self
                 .lookup_function_by_name(&selected_fcn_path)
                 .map(|(f, m)| (f.clone(), m.clone())),
         };
-        if cacheable {
+        if to_cache {
             if let Some((fcns, m)) = &found {
-                self.call_targets.entry(call_key).or_insert_with(|| {
-                    CallTarget::Function(selected_fcn_path.clone(), fcns.clone(), m.clone())
-                });
+                self.call_targets.insert(
+                    call_key,
+                    CallTarget::Function(selected_fcn_path.clone(), fcns.clone(), m.clone()),
+                );
             }
         }
         let found_fcns;
@@ -2907,7 +2909,7 @@ impl Interpreter {
                 }
                 // Look up builtin function.
                 else if let Some(builtin) = Self::lookup_builtin(span, &selected_fcn_path)? {
-                    if cacheable {
+                    if to_cache {
                         self.call_targets.insert(
                             call_key,
                             CallTarget::Builtin(selected_fcn_path.as_str().into(), builtin),
@@ -3927,18 +3929,13 @@ impl Interpreter {
     /// The output argument of the call `expr`, if it has one ([`get_extra_arg`]), computed
     /// once per call site and evaluation in a policy module.
     fn extra_arg(&mut self, expr: &Expr) -> Option<Ref<Expr>> {
-        if !self.in_policy_module() {
-            return get_extra_arg(
-                expr,
-                Some(self.current_module_path.as_str()),
-                &self.compiled_policy.functions,
-            );
-        }
-        let key = (
-            core::ptr::from_ref::<Expr>(expr) as usize,
-            self.current_module_index,
-        );
-        if let Some(arg) = self.extra_args.get(&key) {
+        let key = self.in_policy_module().then(|| {
+            (
+                core::ptr::from_ref::<Expr>(expr) as usize,
+                self.current_module_index,
+            )
+        });
+        if let Some(arg) = key.and_then(|key| self.extra_args.get(&key)) {
             return arg.clone();
         }
         let arg = get_extra_arg(
@@ -3946,7 +3943,9 @@ impl Interpreter {
             Some(self.current_module_path.as_str()),
             &self.compiled_policy.functions,
         );
-        self.extra_args.insert(key, arg.clone());
+        if let Some(key) = key {
+            self.extra_args.insert(key, arg.clone());
+        }
         arg
     }
 
