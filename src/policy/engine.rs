@@ -230,13 +230,19 @@ impl Engine {
             return Vec::new();
         }
         let user_found = found.iter().any(|(i, _)| !self.rules[*i].is_builtin());
+        // A file's findings repeat a few ids many times: each is looked for once per rule.
+        let ids: BTreeSet<&str> = found.iter().map(|(_, id)| *id).collect();
         (0..self.rules.len())
             .filter(|&r| {
                 let rule = &self.rules[r];
                 user_found
                     || !rule.is_builtin()
-                    || found.iter().any(|(i, id)| {
-                        *i == r || rule.default_id() == *id || self.texts[r].quotes(id)
+                    || found.iter().any(|(i, _)| *i == r)
+                    || ids.iter().any(|id| {
+                        id.strip_prefix(rule.package.as_str())
+                            .and_then(|rest| rest.strip_prefix('.'))
+                            == Some(rule.name.as_str())
+                            || self.texts[r].quotes(id)
                     })
             })
             .collect()
