@@ -79,12 +79,12 @@ fn synthetic_range(spec: &synth::TerraformChange) -> (Source, tempfile::TempDir)
 
 fn check(c: &mut Criterion) {
     let (source, _dir) = synthetic_range(&synth::files_200());
-    let git_change = source.load().expect("load change");
-    let versions = source.file_versions(&git_change).expect("file versions");
+    let loaded = source.load_with_plan().expect("load change");
+    let (git_change, versions) = (loaded.change, loaded.versions);
     let engine = builtin_engine();
     let (lines_50k, _dir_50k) = synthetic_range(&synth::lines_50k());
-    let change_50k = lines_50k.load().expect("load change");
-    let versions_50k = lines_50k.file_versions(&change_50k).expect("file versions");
+    let loaded_50k = lines_50k.load_with_plan().expect("load change");
+    let (change_50k, versions_50k) = (loaded_50k.change, loaded_50k.versions);
 
     let mut group = c.benchmark_group("check");
     // Ten samples of each (criterion's minimum). The bench's time is the pack's: with the
@@ -95,8 +95,8 @@ fn check(c: &mut Criterion) {
         .measurement_time(Duration::from_secs(5))
         .warm_up_time(Duration::from_secs(1));
     group.bench_function("engine_builtin", |b| b.iter(|| black_box(builtin_engine())));
-    group.bench_function("file_versions_200", |b| {
-        b.iter(|| black_box(source.file_versions(&git_change).expect("file versions")))
+    group.bench_function("load_200", |b| {
+        b.iter(|| black_box(source.load_with_plan().expect("load change")))
     });
     group.bench_function("evaluate_files_200", |b| {
         b.iter(|| black_box(evaluate_files(&engine, &git_change, &versions)))

@@ -19,8 +19,8 @@ use crate::policy::finding::Origin;
 use crate::policy::hidden;
 use crate::policy::plan_link::relocate;
 use crate::render::{findings, json, paint::Palette, sarif};
-use crate::source::Source;
 use crate::source::plan::PlanDocument;
+use crate::source::{FileVersions, LoadedChange, Source};
 
 use super::output::use_color;
 use super::policy_test::default_policy_dirs;
@@ -85,9 +85,20 @@ pub fn load_and_evaluate(
     let Source::Plan(path) = source else {
         // The policies are parsed while the change is read.
         let (loaded, parsed) = rayon::join(|| source.load_with_plan(), || engine_for(args));
-        let (change, document) = loaded?;
+        let LoadedChange {
+            change,
+            plan,
+            versions,
+        } = loaded?;
         let (bundle, engine) = parsed?;
-        let eval = evaluate_with(&engine, source, &change, document.as_ref(), linked_plan)?;
+        let eval = evaluate_with(
+            &engine,
+            source,
+            &change,
+            plan.as_ref(),
+            &versions,
+            linked_plan,
+        )?;
         return Ok(Checked {
             change,
             bundle,
@@ -138,13 +149,15 @@ pub fn load_and_evaluate(
 }
 
 /// Evaluates `engine`'s policies on a change loaded from `source` (`plan_document`: the
-/// plan's document, for a plan source), and the built-in hidden-text rule; a `linked_plan` (a
+/// plan's document, for a plan source; `versions`: the changed files' texts), and the
+/// built-in hidden-text rule; a `linked_plan` (a
 /// plan given with a range) is evaluated too, its findings placed on the range's source.
 pub fn evaluate_with(
     engine: &Engine,
     source: &Source,
     change: &ChangeSet,
     plan_document: Option<&PlanDocument>,
+    versions: &[FileVersions],
     linked_plan: Option<&Path>,
 ) -> Result<Evaluation> {
     let mut eval = match source {
@@ -152,7 +165,7 @@ pub fn evaluate_with(
             let document = plan_document.ok_or_else(missing_document)?;
             evaluate_plan(engine, change, document, &path.display().to_string())
         }
-        _ => evaluate_files_of(engine, source, change, linked_plan)?,
+        _ => evaluate_files_of(engine, source, change, versions, linked_plan)?,
     };
     eval.findings.extend(hidden::scan(change));
     Ok(eval)
@@ -169,15 +182,19 @@ fn evaluate_files_of(
     engine: &Engine,
     source: &Source,
     change: &ChangeSet,
+    versions: &[FileVersions],
     linked_plan: Option<&Path>,
 ) -> Result<Evaluation> {
-    let versions = source.file_versions(change)?;
-    let mut eval = evaluate_files(engine, change, &versions).merge(evaluate_hunks(engine, change));
+    let mut eval = evaluate_files(engine, change, versions).merge(evaluate_hunks(engine, change));
     if matches!(source, Source::Patch(_)) {
         eval.skipped.push("a patch carries whole files only for added files: modified files were not evaluated (check a git range for them)".into());
     }
     if let Some(path) = linked_plan {
-        let (plan_change, json) = Source::Plan(path.to_path_buf()).load_with_plan()?;
+        let LoadedChange {
+            change: plan_change,
+            plan: json,
+            ..
+        } = Source::Plan(path.to_path_buf()).load_with_plan()?;
         let json = json.ok_or_else(missing_document)?;
         let name = path.display().to_string();
         let mut from_plan = evaluate_plan(engine, &plan_change, &json, &name);
@@ -186,7 +203,7 @@ fn evaluate_files_of(
             &json.facts.addresses,
             &name,
             change,
-            &versions,
+            versions,
         );
         // What the source's own evaluation already reports on the same lines is said once.
         from_plan.findings.retain(|p| {

@@ -8,8 +8,8 @@ use crate::error::{Error, Result};
 use crate::model::ChangeSet;
 use crate::policy::engine::Engine;
 use crate::policy::evaluate::{EvalError, Evaluation};
-use crate::source::Source;
 use crate::source::plan::PlanDocument;
+use crate::source::{FileVersions, Source};
 
 /// An evaluation under way.
 pub struct Evaluating {
@@ -20,12 +20,14 @@ pub struct Evaluating {
 
 impl Evaluating {
     /// Starts evaluating `engine`'s policies on `change` (loaded from `source`, with the plan's
-    /// document `plan_document` for a plan, and a `linked_plan` placed on a range).
+    /// document `plan_document` for a plan, the changed files' texts `versions`, and a
+    /// `linked_plan` placed on a range).
     pub fn start(
         engine: Engine,
         source: Source,
         change: std::sync::Arc<ChangeSet>,
         plan_document: Option<PlanDocument>,
+        versions: Vec<FileVersions>,
         linked_plan: Option<PathBuf>,
     ) -> Evaluating {
         let (sender, receiver) = channel();
@@ -35,6 +37,7 @@ impl Evaluating {
                 &source,
                 &change,
                 plan_document.as_ref(),
+                &versions,
                 linked_plan.as_deref(),
             );
             // The review may have ended first; then nobody needs the findings.

@@ -22,8 +22,8 @@ use crate::session::record::{Body, Ending, Reopen, Resume, Snapshot, Start};
 use crate::session::recorder::{Recorder, new_id, wall_now};
 use crate::session::replay::{Replay, start_of};
 use crate::session::store::{Entry, Store, read_log};
-use crate::source::Source;
 use crate::source::plan::PlanDocument;
+use crate::source::{FileVersions, LoadedChange, Source};
 use crate::tui::app::{self, Begin};
 use crate::tui::highlight_cache::HighlightCache;
 use crate::tui::keymap::Keymap;
@@ -136,6 +136,8 @@ pub struct Opened {
     pub change: ChangeSet,
     /// The plan's document (its text, addresses and secrets), for a plan.
     pub document: Option<PlanDocument>,
+    /// The changed files' texts, which the policies read.
+    pub versions: Vec<FileVersions>,
     /// The policy bundle.
     pub bundle: Bundle,
     /// Its rules, parsed.
@@ -153,7 +155,11 @@ pub fn open(
     min_justification: usize,
     authorship: &AuthorshipConfig,
 ) -> Result<Opened> {
-    let (change, document) = source.load_with_plan()?;
+    let LoadedChange {
+        change,
+        plan: document,
+        versions,
+    } = source.load_with_plan()?;
     let mut ai_hunks: Vec<_> = ai_hunks_of(source, &change, authorship)?
         .into_iter()
         .collect();
@@ -168,6 +174,7 @@ pub fn open(
     Ok(Opened {
         change,
         document,
+        versions,
         bundle,
         engine,
         options,
@@ -183,6 +190,7 @@ impl Opened {
             source,
             &self.change,
             self.document.as_ref(),
+            &self.versions,
             linked_plan,
         )
     }
@@ -255,6 +263,7 @@ pub fn review(
         source.clone(),
         std::sync::Arc::clone(&change),
         opened.document,
+        opened.versions,
         linked_plan.map(Path::to_path_buf),
     );
     let state = State::awaiting_findings(change, opened.options);

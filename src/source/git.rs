@@ -40,6 +40,17 @@ pub fn open(dir: &Path) -> Result<Repository> {
 ///
 /// `context` is the number of context lines around each change (git's `-U`).
 pub fn load(repo: &Repository, range: Option<&str>, context: u32) -> Result<ChangeSet> {
+    load_with_texts(repo, range, context, false).map(|(change, _)| change)
+}
+
+/// [`load`], and when `keep_texts` is set the base and head text of every changed text file,
+/// in order (read once, with the diff).
+pub fn load_with_texts(
+    repo: &Repository,
+    range: Option<&str>,
+    context: u32,
+    keep_texts: bool,
+) -> Result<(ChangeSet, Vec<super::FileVersions>)> {
     let (base_rev, head_rev) = match range {
         None => (default_branch(repo)?, "HEAD".to_string()),
         Some(r) => split_range(r),
@@ -52,8 +63,10 @@ pub fn load(repo: &Repository, range: Option<&str>, context: u32) -> Result<Chan
             format!("{base_rev} and {head_rev} have no common ancestor"),
         )
     })?;
-    let files = diff_commits(repo, base, head, context)?;
-    Ok(ChangeSet {
+    let (files, versions) = diff_commits_with_texts(repo, base, head, context, keep_texts)?
+        .into_iter()
+        .unzip::<_, _, Vec<_>, Vec<_>>();
+    let change = ChangeSet {
         source: SourceInfo::GitRange {
             spec: range.map_or_else(|| format!("{base_rev}...HEAD"), str::to_string),
             base: base.to_string(),
@@ -63,7 +76,8 @@ pub fn load(repo: &Repository, range: Option<&str>, context: u32) -> Result<Chan
         plan: None,
         notes: Vec::new(),
         value_lines: Default::default(),
-    })
+    };
+    Ok((change, versions.into_iter().flatten().collect()))
 }
 
 fn split_range(range: &str) -> (String, String) {
@@ -117,82 +131,199 @@ pub fn diff_commits(
     head: Oid,
     context: u32,
 ) -> Result<Vec<FileChange>> {
+    Ok(diff_commits_with_texts(repo, base, head, context, false)?
+        .into_iter()
+        .map(|(file, _)| file)
+        .collect())
+}
+
+/// [`diff_commits`], and when `keep_texts` is set the base and head text of each text file
+/// (what the policies read), taken from the blobs the diff read.
+///
+/// The trees are compared (and renames found) here; each changed file's blobs are then read
+/// and diffed in parallel, each thread with its own handle on the repository. Submodules and
+/// type changes, which have no two blobs to diff, are diffed here from the tree diff.
+fn diff_commits_with_texts(
+    repo: &Repository,
+    base: Oid,
+    head: Oid,
+    context: u32,
+    keep_texts: bool,
+) -> Result<Vec<(FileChange, Option<super::FileVersions>)>> {
+    use rayon::prelude::*;
     let tree = |oid: Oid| {
         repo.find_commit(oid)
             .and_then(|c| c.tree())
             .map_err(|e| Error::Internal(format!("reading commit {oid}: {e}")))
     };
     let (old_tree, new_tree) = (tree(base)?, tree(head)?);
-    let mut opts = DiffOptions::new();
-    opts.context_lines(context)
-        .id_abbrev(40)
-        .include_typechange(true);
+    let mut opts = diff_options(context);
     let mut diff = repo
         .diff_tree_to_tree(Some(&old_tree), Some(&new_tree), Some(&mut opts))
         .map_err(git_err)?;
     diff.find_similar(Some(DiffFindOptions::new().renames(true).copies(true)))
         .map_err(git_err)?;
-    let mut files = Vec::with_capacity(diff.deltas().len());
-    for idx in 0..diff.deltas().len() {
-        let delta = diff.get_delta(idx).expect("index within deltas");
-        if let Some(change) = oversized_file(repo, &delta)? {
-            files.push(change);
-            continue;
-        }
-        let patch = Patch::from_diff(&diff, idx).map_err(git_err)?;
-        files.push(file_change(repo, &delta, patch.as_ref())?);
-    }
-    Ok(files)
-}
-
-/// The base and head text (lossily decoded) of each of `files`, changed between the commits
-/// `base` and `head` (hex ids) of the repository at `repo`, in order. Blobs are read and
-/// inflated in parallel, each thread with its own handle on the repository.
-pub fn file_versions(
-    repo: &Path,
-    base: &str,
-    head: &str,
-    files: &[&FileChange],
-) -> Result<Vec<super::FileVersions>> {
-    use rayon::prelude::*;
-    let trees = |repository: &Repository| -> Result<(Oid, Oid)> {
-        let tree = |commit: &str| -> Result<Oid> {
-            let oid = Oid::from_str(commit).map_err(git_err)?;
-            repository
-                .find_commit(oid)
-                .map(|c| c.tree_id())
-                .map_err(git_err)
-        };
-        Ok((tree(base)?, tree(head)?))
-    };
-    let read =
-        |repository: &Repository, tree: Oid, path: Option<&[u8]>| -> Result<Option<String>> {
-            let Some(path) = path else { return Ok(None) };
-            let tree = repository.find_tree(tree).map_err(git_err)?;
-            let Ok(entry) = tree.get_path(std::path::Path::new(&*String::from_utf8_lossy(path)))
-            else {
-                return Ok(None);
+    // Files diffed here, by index; the others' facts, diffed in parallel below.
+    let mut here = Vec::new();
+    let mut facts = Vec::with_capacity(diff.deltas().len());
+    for (idx, delta) in diff.deltas().enumerate() {
+        let fact = DeltaFacts::of(&delta);
+        if fact.has_two_blobs() && delta.status() != Delta::Typechange {
+            facts.push((idx, fact));
+        } else if let Some(change) = oversized_file(repo, &fact)? {
+            here.push((idx, (change, None)));
+        } else {
+            let patch = Patch::from_diff(&diff, idx).map_err(git_err)?;
+            let binary = delta.flags().is_binary();
+            let hunks = match &patch {
+                Some(patch) => (0..patch.num_hunks())
+                    .map(|h| text_hunk(patch, h))
+                    .collect::<Result<_>>()?,
+                None => Vec::new(),
             };
-            let blob = repository.find_blob(entry.id()).map_err(git_err)?;
-            Ok(Some(String::from_utf8_lossy(blob.content()).into_owned()))
-        };
-    files
+            here.push((idx, (file_change(repo, &fact, binary, hunks)?, None)));
+        }
+    }
+    let workdir = repo.path().to_path_buf();
+    let mut files: Vec<(usize, (FileChange, Option<super::FileVersions>))> = facts
         .par_iter()
         .map_init(
-            || open(repo).and_then(|r| trees(&r).map(|t| (r, t))),
-            |opened, file| {
-                let (repository, (base_tree, head_tree)) = match opened {
-                    Ok(opened) => opened,
-                    Err(e) => return Err(Error::Internal(e.to_string())),
-                };
-                Ok(super::FileVersions {
-                    path: String::from_utf8_lossy(file.path()).into_owned(),
-                    base: read(repository, *base_tree, file.old_path.as_deref())?,
-                    head: read(repository, *head_tree, file.new_path.as_deref())?,
-                })
+            || Repository::open(&workdir).map_err(git_err),
+            |opened, (idx, fact)| {
+                let repository = opened
+                    .as_ref()
+                    .map_err(|e| Error::Internal(e.to_string()))?;
+                Ok((*idx, blob_file(repository, fact, context, keep_texts)?))
             },
         )
-        .collect()
+        .collect::<Result<_>>()?;
+    files.extend(here);
+    files.sort_by_key(|(idx, _)| *idx);
+    Ok(files.into_iter().map(|(_, file)| file).collect())
+}
+
+/// How every diff of this source is made: `context` lines around each change, full ids.
+fn diff_options(context: u32) -> DiffOptions {
+    let mut opts = DiffOptions::new();
+    opts.context_lines(context)
+        .id_abbrev(40)
+        .include_typechange(true);
+    opts
+}
+
+/// What the tree diff says of one changed file, owned, so its blobs can be diffed on any
+/// thread.
+struct DeltaFacts {
+    status: FileStatus,
+    old_path: Option<Vec<u8>>,
+    new_path: Option<Vec<u8>>,
+    old_mode: Option<u32>,
+    new_mode: Option<u32>,
+    old_id: Oid,
+    new_id: Oid,
+}
+
+impl DeltaFacts {
+    fn of(delta: &git2::DiffDelta<'_>) -> DeltaFacts {
+        let status = status_of(delta);
+        let (old, new) = (delta.old_file(), delta.new_file());
+        DeltaFacts {
+            old_path: (status != FileStatus::Added)
+                .then(|| old.path_bytes().unwrap_or_default().to_vec()),
+            new_path: (status != FileStatus::Deleted)
+                .then(|| new.path_bytes().unwrap_or_default().to_vec()),
+            status,
+            old_mode: mode_of(&old),
+            new_mode: mode_of(&new),
+            old_id: old.id(),
+            new_id: new.id(),
+        }
+    }
+
+    /// Whether each side is a blob (a file or a symlink) or absent, so that the two can be
+    /// diffed as blobs.
+    fn has_two_blobs(&self) -> bool {
+        let blob_or_none =
+            |mode: Option<u32>| mode.is_none_or(|m| matches!(m, 0o100644 | 0o100755 | 0o120000));
+        blob_or_none(self.old_mode) && blob_or_none(self.new_mode)
+    }
+
+    /// The id of the blob on each side that has one (not a submodule's commit).
+    fn blob_ids(&self) -> [Option<Oid>; 2] {
+        let blob =
+            |id: Oid, mode: Option<u32>| (!id.is_zero() && mode != Some(0o160000)).then_some(id);
+        [
+            blob(self.old_id, self.old_mode),
+            blob(self.new_id, self.new_mode),
+        ]
+    }
+}
+
+/// One changed file diffed from its two blobs (and, with `keep_texts`, its texts when it is a
+/// text file).
+fn blob_file(
+    repo: &Repository,
+    fact: &DeltaFacts,
+    context: u32,
+    keep_texts: bool,
+) -> Result<(FileChange, Option<super::FileVersions>)> {
+    if let Some(change) = oversized_file(repo, fact)? {
+        return Ok((change, None));
+    }
+    let blob = |id: Option<Oid>| id.map(|id| repo.find_blob(id).map_err(git_err)).transpose();
+    let [old_id, new_id] = fact.blob_ids();
+    let (old, new) = (blob(old_id)?, blob(new_id)?);
+    let path = |p: Option<&[u8]>| p.map(|p| String::from_utf8_lossy(p).into_owned());
+    let (old_path, new_path) = (
+        path(fact.old_path.as_deref()),
+        path(fact.new_path.as_deref()),
+    );
+    let hunks: std::cell::RefCell<Vec<Hunk>> = Default::default();
+    let mut binary = false;
+    let mut failed = None;
+    repo.diff_blobs(
+        old.as_ref(),
+        old_path.as_deref(),
+        new.as_ref(),
+        new_path.as_deref(),
+        Some(&mut diff_options(context)),
+        Some(&mut |delta, _| {
+            binary = delta.flags().is_binary();
+            true
+        }),
+        None,
+        Some(&mut |_, header| {
+            hunks.borrow_mut().push(hunk_of(&header, Vec::new()));
+            true
+        }),
+        Some(&mut |_, _, line| {
+            match hunks.borrow_mut().last_mut() {
+                Some(hunk) => hunk.lines.extend(line_of(&line)),
+                None => failed = Some("a diff line outside any hunk"),
+            }
+            failed.is_none()
+        }),
+    )
+    .map_err(git_err)?;
+    if let Some(message) = failed {
+        return Err(Error::Internal(format!("git: {message}")));
+    }
+    let hunks = if binary {
+        Vec::new()
+    } else {
+        hunks.into_inner()
+    };
+    let change = file_change(repo, fact, binary, hunks)?;
+    let text = |blob: Option<git2::Blob<'_>>| {
+        blob.map(|b| String::from_utf8_lossy(b.content()).into_owned())
+    };
+    let versions =
+        (keep_texts && change.content == FileContent::Text).then(|| super::FileVersions {
+            path: String::from_utf8_lossy(change.path()).into_owned(),
+            base: text(old),
+            head: text(new),
+        });
+    Ok((change, versions))
 }
 
 /// A libgit2 failure on a repository already opened: an internal error.
@@ -225,79 +356,72 @@ fn mode_of(file: &git2::DiffFile<'_>) -> Option<u32> {
 
 /// A file over [`MAX_FILE_BYTES`] on either side (sizes read from the object headers, so
 /// nothing is diffed), summarised as one hunk with each side's size and sha256.
-fn oversized_file(repo: &Repository, delta: &git2::DiffDelta<'_>) -> Result<Option<FileChange>> {
+fn oversized_file(repo: &Repository, fact: &DeltaFacts) -> Result<Option<FileChange>> {
     let odb = repo.odb().map_err(git_err)?;
-    let is_blob = |f: &git2::DiffFile<'_>| !f.id().is_zero() && mode_of(f) != Some(0o160000);
-    let size = |f: &git2::DiffFile<'_>| {
-        if !is_blob(f) {
-            return 0;
-        }
-        odb.read_header(f.id()).map_or(0, |(size, _)| size as u64)
+    let [old, new] = fact.blob_ids();
+    let size = |id: Option<Oid>| {
+        id.map_or(0, |id| {
+            odb.read_header(id).map_or(0, |(size, _)| size as u64)
+        })
     };
-    let (old, new) = (delta.old_file(), delta.new_file());
-    if size(&old).max(size(&new)) <= MAX_FILE_BYTES {
+    if size(old).max(size(new)) <= MAX_FILE_BYTES {
         return Ok(None);
     }
-    let digest = |f: &git2::DiffFile<'_>| -> Result<Option<SideDigest>> {
-        if !is_blob(f) {
-            return Ok(None);
-        }
-        let blob = repo.find_blob(f.id()).map_err(git_err)?;
+    let digest = |id: Option<Oid>| -> Result<Option<SideDigest>> {
+        let Some(id) = id else { return Ok(None) };
+        let blob = repo.find_blob(id).map_err(git_err)?;
         Ok(Some(SideDigest::of(blob.content())))
     };
-    let status = status_of(delta);
     let hunk = summary_hunk(
-        status,
+        fact.status,
         "file",
-        digest(&old)?.as_ref(),
-        digest(&new)?.as_ref(),
+        digest(old)?.as_ref(),
+        digest(new)?.as_ref(),
     );
-    let mut change = delta_change(delta, FileContent::TooLarge, vec![hunk]);
+    let mut change = fact.change(FileContent::TooLarge, vec![hunk]);
     change.finish();
     Ok(Some(change))
 }
 
-/// The file `delta` changes, with `content` and `hunks` (not yet finished).
-fn delta_change(delta: &git2::DiffDelta<'_>, content: FileContent, hunks: Vec<Hunk>) -> FileChange {
-    let status = status_of(delta);
-    let (old, new) = (delta.old_file(), delta.new_file());
-    FileChange {
-        old_path: (status != FileStatus::Added)
-            .then(|| old.path_bytes().unwrap_or_default().to_vec()),
-        new_path: (status != FileStatus::Deleted)
-            .then(|| new.path_bytes().unwrap_or_default().to_vec()),
-        status,
-        content,
-        old_mode: mode_of(&old),
-        new_mode: mode_of(&new),
-        similarity: None,
-        hunks,
+impl DeltaFacts {
+    /// The file, with `content` and `hunks` (not yet finished).
+    fn change(&self, content: FileContent, hunks: Vec<Hunk>) -> FileChange {
+        FileChange {
+            old_path: self.old_path.clone(),
+            new_path: self.new_path.clone(),
+            status: self.status,
+            content,
+            old_mode: self.old_mode,
+            new_mode: self.new_mode,
+            similarity: None,
+            hunks,
+        }
     }
 }
 
+/// The changed file `fact` describes, whose diff found it `binary` or gave `hunks`.
 fn file_change(
     repo: &Repository,
-    delta: &git2::DiffDelta<'_>,
-    patch: Option<&Patch<'_>>,
+    fact: &DeltaFacts,
+    binary: bool,
+    hunks: Vec<Hunk>,
 ) -> Result<FileChange> {
-    let status = status_of(delta);
-    let (old, new) = (delta.old_file(), delta.new_file());
-    let (old_mode, new_mode) = (mode_of(&old), mode_of(&new));
+    let status = fact.status;
+    let (old_mode, new_mode) = (fact.old_mode, fact.new_mode);
     let content = if old_mode == Some(0o160000) || new_mode == Some(0o160000) {
         FileContent::Submodule
-    } else if delta.flags().is_binary() {
+    } else if binary {
         FileContent::Binary
     } else {
         FileContent::Text
     };
-    let mut hunks = Vec::new();
-    if content == FileContent::Binary {
-        let blob = |f: &git2::DiffFile<'_>| {
-            let size = repo.find_blob(f.id()).map(|b| b.size()).unwrap_or(0);
-            (f.id().to_string(), size)
+    let hunks = if content == FileContent::Binary {
+        let blob = |id: Oid| {
+            let size = repo.find_blob(id).map(|b| b.size()).unwrap_or(0);
+            (id.to_string(), size)
         };
-        let ((old_id, old_size), (new_id, new_size)) = (blob(&old), blob(&new));
-        hunks.push(Hunk {
+        let ((old_id, old_size), (new_id, new_size)) = (blob(fact.old_id), blob(fact.new_id));
+        vec![Hunk {
             id: HunkId::for_lines(b"", &[]),
             kind: HunkKind::Binary,
             old_start: 0,
@@ -310,15 +434,16 @@ fn file_change(
                 _ => format!("binary file, {old_size} → {new_size} bytes"),
             },
             lines: binary_hunk_lines(status, &old_id, &new_id),
-        });
-    } else if let Some(patch) = patch {
-        for h in 0..patch.num_hunks() {
-            hunks.push(text_hunk(patch, h)?);
-        }
-    }
-    let mut change = delta_change(delta, content, hunks);
+        }]
+    } else {
+        hunks
+    };
+    // git2 does not expose the similarity score: git reports 100% for a rename without edits
+    // (or of a binary file, whose edits are not diffed); edited renames are left unscored.
+    let similarity = (binary || hunks.is_empty()).then_some(100);
+    let mut change = fact.change(content, hunks);
     if matches!(status, FileStatus::Renamed | FileStatus::Copied) {
-        change.similarity = similarity(patch);
+        change.similarity = similarity;
     }
     if status == FileStatus::Modified
         && change.hunks.is_empty()
@@ -331,50 +456,49 @@ fn file_change(
     Ok(change)
 }
 
-/// git2 does not expose the similarity score; derive it the way git reports 100% for a
-/// rename without edits and leave edited renames unscored.
-fn similarity(patch: Option<&Patch<'_>>) -> Option<u8> {
-    match patch {
-        None => Some(100),
-        Some(p) if p.num_hunks() == 0 => Some(100),
-        Some(_) => None,
-    }
-}
-
+/// Hunk `index` of `patch`.
 fn text_hunk(patch: &Patch<'_>, index: usize) -> Result<Hunk> {
     let (header, count) = patch.hunk(index).map_err(git_err)?;
-    let title = hunk_title(header.header());
     let mut lines: Vec<Line> = Vec::with_capacity(count);
     for l in 0..count {
-        let dl = patch.line_in_hunk(index, l).map_err(git_err)?;
-        let kind = match dl.origin_value() {
-            DiffLineType::Context => LineKind::Context,
-            DiffLineType::Addition => LineKind::Added,
-            DiffLineType::Deletion => LineKind::Removed,
-            // The EOF markers only say the previous line had no newline; the content tells us.
-            _ => continue,
-        };
-        let content = dl.content();
-        let (bytes, no_newline) = match content.strip_suffix(b"\n") {
-            Some(b) => (b, false),
-            None => (content, true),
-        };
-        let mut line = Line::new(kind, bytes);
-        line.old_lineno = dl.old_lineno();
-        line.new_lineno = dl.new_lineno();
-        line.no_newline_at_eof = no_newline;
-        lines.push(line);
+        lines.extend(line_of(&patch.line_in_hunk(index, l).map_err(git_err)?));
     }
-    Ok(Hunk {
+    Ok(hunk_of(&header, lines))
+}
+
+/// A text hunk with `header`'s position and title, and `lines`.
+fn hunk_of(header: &git2::DiffHunk<'_>, lines: Vec<Line>) -> Hunk {
+    Hunk {
         id: HunkId::for_lines(b"", &[]),
         kind: HunkKind::Text,
         old_start: header.old_start(),
         old_lines: header.old_lines(),
         new_start: header.new_start(),
         new_lines: header.new_lines(),
-        title,
+        title: hunk_title(header.header()),
         lines,
-    })
+    }
+}
+
+/// A diff line in the model; `None` for the markers that only say the previous line had no
+/// newline (the content says it).
+fn line_of(dl: &git2::DiffLine<'_>) -> Option<Line> {
+    let kind = match dl.origin_value() {
+        DiffLineType::Context => LineKind::Context,
+        DiffLineType::Addition => LineKind::Added,
+        DiffLineType::Deletion => LineKind::Removed,
+        _ => return None,
+    };
+    let content = dl.content();
+    let (bytes, no_newline) = match content.strip_suffix(b"\n") {
+        Some(b) => (b, false),
+        None => (content, true),
+    };
+    let mut line = Line::new(kind, bytes);
+    line.old_lineno = dl.old_lineno();
+    line.new_lineno = dl.new_lineno();
+    line.no_newline_at_eof = no_newline;
+    Some(line)
 }
 
 fn hunk_title(header: &[u8]) -> String {

@@ -34,12 +34,16 @@ pub enum Source {
 impl Source {
     /// Reads and parses the source.
     pub fn load(&self) -> Result<ChangeSet> {
-        self.load_with_plan().map(|(change, _)| change)
+        self.load_source(false).map(|loaded| loaded.change)
     }
 
-    /// Reads and parses the source, and for a plan also returns the document policies
-    /// evaluate, so the file is read once.
-    pub fn load_with_plan(&self) -> Result<(ChangeSet, Option<plan::PlanDocument>)> {
+    /// Reads and parses the source, with what the policies read besides the hunks: a plan's
+    /// document (so the file is read once) and the changed files' texts.
+    pub fn load_with_plan(&self) -> Result<LoadedChange> {
+        self.load_source(true)
+    }
+
+    fn load_source(&self, keep_texts: bool) -> Result<LoadedChange> {
         match self {
             Source::GitRange {
                 repo,
@@ -47,7 +51,13 @@ impl Source {
                 context,
             } => {
                 let repository = git::open(repo)?;
-                Ok((git::load(&repository, range.as_deref(), *context)?, None))
+                let (change, versions) =
+                    git::load_with_texts(&repository, range.as_deref(), *context, keep_texts)?;
+                Ok(LoadedChange {
+                    change,
+                    plan: None,
+                    versions,
+                })
             }
             Source::Patch(path) => {
                 let (bytes, name) = read_input(path)?;
@@ -62,15 +72,40 @@ impl Source {
                     notes: Vec::new(),
                     value_lines: Default::default(),
                 };
-                Ok((change, None))
+                let versions = if keep_texts {
+                    added_files(&change)
+                } else {
+                    Vec::new()
+                };
+                Ok(LoadedChange {
+                    change,
+                    plan: None,
+                    versions,
+                })
             }
             Source::Plan(path) => {
                 let (bytes, name) = read_input(path)?;
                 let (change, document) = plan::read(&bytes, &name)?;
-                Ok((change, Some(document)))
+                Ok(LoadedChange {
+                    change,
+                    plan: Some(document),
+                    versions: Vec::new(),
+                })
             }
         }
     }
+}
+
+/// A loaded source: its change, and what the policies read besides the hunks.
+pub struct LoadedChange {
+    /// The change.
+    pub change: ChangeSet,
+    /// A plan source's document.
+    pub plan: Option<plan::PlanDocument>,
+    /// The base and head text of every changed text file whose whole text is known: every
+    /// one of a git range, and only the added ones of a patch (which carries only the hunks
+    /// of a modified file). Plans have no files.
+    pub versions: Vec<FileVersions>,
 }
 
 /// A changed file's text at the base and at the head of the change, for policies that read
@@ -86,30 +121,21 @@ pub struct FileVersions {
     pub head: Option<String>,
 }
 
-impl Source {
-    /// The base and head text of every changed text file of `change` (which this source
-    /// loaded): read from the repository for a git range; for a patch, only added files are
-    /// complete. Plans have no files.
-    pub fn file_versions(&self, change: &ChangeSet) -> Result<Vec<FileVersions>> {
-        let text_files = change
-            .files
-            .iter()
-            .filter(|f| f.content == crate::model::FileContent::Text);
-        match (self, &change.source) {
-            (Source::GitRange { repo, .. }, SourceInfo::GitRange { base, head, .. }) => {
-                git::file_versions(repo, base, head, &text_files.collect::<Vec<_>>())
-            }
-            (Source::Patch(_), _) => Ok(text_files
-                .filter(|f| f.status == crate::model::FileStatus::Added)
-                .map(|f| FileVersions {
-                    path: String::from_utf8_lossy(f.path()).into_owned(),
-                    base: None,
-                    head: Some(added_text(f)),
-                })
-                .collect()),
-            _ => Ok(Vec::new()),
-        }
-    }
+/// The whole text of every added text file of a patch's `change`.
+fn added_files(change: &ChangeSet) -> Vec<FileVersions> {
+    change
+        .files
+        .iter()
+        .filter(|f| {
+            f.content == crate::model::FileContent::Text
+                && f.status == crate::model::FileStatus::Added
+        })
+        .map(|f| FileVersions {
+            path: String::from_utf8_lossy(f.path()).into_owned(),
+            base: None,
+            head: Some(added_text(f)),
+        })
+        .collect()
 }
 
 /// The whole text of an added file, from its hunks.
