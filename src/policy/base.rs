@@ -8,12 +8,14 @@
 //! head findings are about (with the context blocks), and its head findings on the others count
 //! as found at the base too. The other rules run on the whole base.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Map, Value};
 
 use super::engine::Engine;
 use super::finding::Finding;
+use super::input::hcl_delta::BlockChanges;
 
 /// What to evaluate of one base document, given the head document's findings.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -41,16 +43,59 @@ pub fn rules_to_repeat<'a>(
     engine.rules_for_base(&found)
 }
 
+/// A file's base document: whole, or told by the blocks that make it out of its head's
+/// ([`crate::policy::input::hcl_delta`]), so that the base's unchanged blocks are not parsed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum BaseDocument {
+    /// The base parsed whole.
+    Whole(Value),
+    /// The head's document with these blocks removed and added.
+    Changed(BlockChanges),
+}
+
+impl BaseDocument {
+    /// The whole document, given the `head`'s.
+    pub fn value<'a>(&'a self, head: &Value) -> Cow<'a, Value> {
+        match self {
+            BaseDocument::Whole(value) => Cow::Borrowed(value),
+            BaseDocument::Changed(changes) => Cow::Owned(changes.apply(head)),
+        }
+    }
+
+    /// Its blocks by address (see [`blocks`]), given the `head`'s.
+    fn blocks<'a>(&'a self, head: &'a Value) -> Option<BTreeMap<String, Block<'a>>> {
+        match self {
+            BaseDocument::Whole(value) => blocks(value),
+            BaseDocument::Changed(changes) => {
+                let mut out = blocks(head)?;
+                for (kind, type_name, name) in &changes.removed {
+                    out.remove(&address(kind, type_name, name));
+                }
+                for ((kind, type_name, name), value) in &changes.added {
+                    let block = Block {
+                        kind,
+                        type_name,
+                        name,
+                        value,
+                    };
+                    out.insert(address(kind, type_name, name), block);
+                }
+                Some(out)
+            }
+        }
+    }
+}
+
 /// Plans the evaluation of the `base` document of a file whose `head` document gave
 /// `findings` (each with the index of its rule).
 pub fn plan(
     engine: &Engine,
     head: &Value,
     findings: &[(usize, Finding)],
-    base: &Value,
+    base: &BaseDocument,
 ) -> BasePlan {
     let rules = rules_to_repeat(engine, findings);
-    let (Some(head_blocks), Some(base_blocks)) = (blocks(head), blocks(base)) else {
+    let (Some(head_blocks), Some(base_blocks)) = (blocks(head), base.blocks(head)) else {
         return BasePlan {
             whole: rules,
             ..BasePlan::default()
@@ -107,9 +152,15 @@ pub fn plan(
         .filter(|(address, block)| about.contains(address.as_str()) || of_types(&context, block))
         .map(|(_, block)| block)
         .collect();
+    // The keys besides `resource` and `data` are the same at the head when the base is told
+    // by its blocks.
+    let others = match base {
+        BaseDocument::Whole(value) => value,
+        BaseDocument::Changed(_) => head,
+    };
     BasePlan {
         whole,
-        edited: (!local.is_empty() && edited).then(|| (reduced(base, &keep), local)),
+        edited: (!local.is_empty() && edited).then(|| (reduced(others, &keep), local)),
         unchanged,
     }
 }
@@ -138,10 +189,7 @@ fn blocks(doc: &Value) -> Option<BTreeMap<String, Block<'_>>> {
         };
         for (type_name, named) in types.as_object()? {
             for (name, value) in named.as_object()? {
-                let address = match kind {
-                    "data" => format!("data.{type_name}.{name}"),
-                    _ => format!("{type_name}.{name}"),
-                };
+                let address = address(kind, type_name, name);
                 let block = Block {
                     kind,
                     type_name,
@@ -153,6 +201,14 @@ fn blocks(doc: &Value) -> Option<BTreeMap<String, Block<'_>>> {
         }
     }
     Some(out)
+}
+
+/// The address of a block: `type.name`, `data.type.name`.
+fn address(kind: &str, type_name: &str, name: &str) -> String {
+    match kind {
+        "data" => format!("data.{type_name}.{name}"),
+        _ => format!("{type_name}.{name}"),
+    }
 }
 
 /// `doc` with only the blocks `keep` under `resource` and `data` (the other keys as they are).
@@ -186,6 +242,8 @@ fn reduced(doc: &Value, keep: &[&Block]) -> Value {
 mod tests {
     use super::*;
     use crate::policy::engine::input_value;
+    use crate::policy::input::hcl::load_with_items;
+    use crate::policy::input::hcl_delta::block_changes;
     use crate::policy::input::{self, Format, corpus};
     use crate::synth::repo::{TerraformChange, file_pair};
 
@@ -306,24 +364,37 @@ mod tests {
 
     /// Which head findings the planned base evaluation finds again, against evaluating the
     /// rules that can repeat them on the whole base.
-    fn pre_existing(engine: &Engine, head: &str, base: &str) -> (Vec<bool>, Vec<bool>) {
-        let (head, base) = (hcl(head), hcl(base));
+    /// The base document is planned both whole and, when it can be told so, by its block
+    /// changes: both plans mark the same findings.
+    fn pre_existing(engine: &Engine, head_text: &str, base_text: &str) -> (Vec<bool>, Vec<bool>) {
+        let (head, base) = (hcl(head_text), hcl(base_text));
         let every: Vec<usize> = (0..engine.rules().len()).collect();
         let found = findings(engine, &head, &every);
         let reference = findings(engine, &base, &rules_to_repeat(engine, &found));
-        let plan = plan(engine, &head, &found, &base);
-        let mut planned: Vec<(usize, Finding)> = findings(engine, &base, &plan.whole);
-        if let Some((doc, rules)) = &plan.edited {
-            planned.extend(findings(engine, doc, rules));
-        }
-        planned.extend(plan.unchanged.iter().map(|&k| found[k].clone()));
         let marks = |base: &[(usize, Finding)]| -> Vec<bool> {
             found
                 .iter()
                 .map(|(_, f)| base.iter().any(|(_, b)| b.key() == f.key()))
                 .collect()
         };
-        (marks(&planned), marks(&reference))
+        let (_, items) = load_with_items(head_text, "x.tf").unwrap();
+        let changed = block_changes(head_text, &items, &head, base_text);
+        let mut bases = vec![BaseDocument::Whole(base)];
+        bases.extend(changed.map(BaseDocument::Changed));
+        let planned: Vec<Vec<bool>> = bases
+            .iter()
+            .map(|base| {
+                let plan = plan(engine, &head, &found, base);
+                let mut planned = findings(engine, &base.value(&head), &plan.whole);
+                if let Some((doc, rules)) = &plan.edited {
+                    planned.extend(findings(engine, doc, rules));
+                }
+                planned.extend(plan.unchanged.iter().map(|&k| found[k].clone()));
+                marks(&planned)
+            })
+            .collect();
+        assert!(planned.iter().all(|p| *p == planned[0]), "{planned:?}");
+        (planned[0].clone(), marks(&reference))
     }
 
     #[test]

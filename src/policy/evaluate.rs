@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
-use super::base;
+use super::base::{self, BaseDocument};
 use super::engine::{Engine, Outcome, input_value};
 use super::families::read_input;
 use super::finding::{Anchor, Finding, Origin};
@@ -84,8 +84,15 @@ fn evaluate_file(engine: &Engine, file: &FileChange, versions: &FileVersions) ->
         ));
         return out;
     }
-    let docs = match input::load(format, head, &versions.path) {
-        Ok(docs) => docs,
+    // A Terraform file's top-level items tell its base by the blocks the change made.
+    let loaded = match format {
+        input::Format::Hcl => {
+            input::hcl::load_with_items(head, &versions.path).map(|(doc, items)| (vec![doc], items))
+        }
+        _ => input::load(format, head, &versions.path).map(|docs| (docs, Vec::new())),
+    };
+    let (docs, items) = match loaded {
+        Ok(loaded) => loaded,
         Err(e) => {
             out.errors.push(EvalError {
                 location: e.to_string(),
@@ -105,7 +112,13 @@ fn evaluate_file(engine: &Engine, file: &FileChange, versions: &FileVersions) ->
         .collect();
     let base_findings = match versions.base.as_deref() {
         Some(base) if heads.iter().any(|h| !h.is_empty()) => {
-            base_findings(engine, format, base, &docs, &heads, &versions.path)
+            let head = HeadDocuments {
+                text: head,
+                items: &items,
+                docs: &docs,
+                findings: &heads,
+            };
+            base_findings(engine, format, base, &head, &versions.path)
         }
         _ => Vec::new(),
     };
@@ -121,21 +134,27 @@ fn evaluate_file(engine: &Engine, file: &FileChange, versions: &FileVersions) ->
     out
 }
 
-/// The findings of a file's base text that tell which of the head findings (`heads`, by
-/// document of `head_docs`) were already there: the base is evaluated only with the rules that
-/// can repeat them, and a Terraform file's resource-local rules only on the edited blocks their
-/// head findings are about ([`base::plan`]). A base that does not parse has no findings.
+/// What a changed file's head gave: its text, its top-level items (for Terraform), its
+/// documents and the findings on each (each with the index of its rule).
+struct HeadDocuments<'a> {
+    text: &'a str,
+    items: &'a [input::hcl::Item],
+    docs: &'a [Document],
+    findings: &'a [Vec<(usize, Finding)>],
+}
+
+/// The findings of a file's base text that tell which of the `head`'s findings were already
+/// there: the base is evaluated only with the rules that can repeat them, and a Terraform
+/// file's resource-local rules only on the edited blocks their head findings are about
+/// ([`base::plan`]); a Terraform base is parsed only where the change touched it when it can be
+/// told by its blocks ([`input::hcl_delta`]). A base that does not parse has no findings.
 fn base_findings(
     engine: &Engine,
     format: input::Format,
     text: &str,
-    head_docs: &[Document],
-    heads: &[Vec<(usize, Finding)>],
+    head: &HeadDocuments<'_>,
     name: &str,
 ) -> Vec<Finding> {
-    let Ok(base_docs) = input::load(format, text, name) else {
-        return Vec::new();
-    };
     let run = |doc: &Value, rules: &[usize]| -> Vec<Finding> {
         if rules.is_empty() {
             return Vec::new();
@@ -145,20 +164,39 @@ fn base_findings(
             .map(|(_, f)| f)
             .collect()
     };
-    if let ([head], [base], [found]) = (head_docs, base_docs.as_slice(), heads) {
-        let plan = base::plan(engine, &head.value, found, &base.value);
-        let mut out: Vec<Finding> = plan.unchanged.iter().map(|&k| found[k].1.clone()).collect();
-        out.extend(run(&base.value, &plan.whole));
-        if let Some((edited, rules)) = &plan.edited {
-            out.extend(run(edited, rules));
+    let changed = match (format, head.docs) {
+        (input::Format::Hcl, [doc]) => {
+            input::hcl_delta::block_changes(head.text, head.items, &doc.value, text)
         }
-        return out;
+        _ => None,
+    };
+    let base = match changed {
+        Some(changes) => BaseDocument::Changed(changes),
+        None => {
+            let Ok(mut docs) = input::load(format, text, name) else {
+                return Vec::new();
+            };
+            if docs.len() != 1 || head.docs.len() != 1 {
+                // Several documents (YAML): each base one with every rule that can repeat a
+                // head finding.
+                let rules = base::rules_to_repeat(engine, head.findings.iter().flatten());
+                return docs.iter().flat_map(|d| run(&d.value, &rules)).collect();
+            }
+            BaseDocument::Whole(docs.remove(0).value)
+        }
+    };
+    let (Some(doc), Some(found)) = (head.docs.first(), head.findings.first()) else {
+        return Vec::new();
+    };
+    let plan = base::plan(engine, &doc.value, found, &base);
+    let mut out: Vec<Finding> = plan.unchanged.iter().map(|&k| found[k].1.clone()).collect();
+    if !plan.whole.is_empty() {
+        out.extend(run(&base.value(&doc.value), &plan.whole));
     }
-    let rules = base::rules_to_repeat(engine, heads.iter().flatten());
-    base_docs
-        .iter()
-        .flat_map(|d| run(&d.value, &rules))
-        .collect()
+    if let Some((edited, rules)) = &plan.edited {
+        out.extend(run(edited, rules));
+    }
+    out
 }
 
 /// Evaluates every text hunk as the hunk-level input `input.countersign.hunk` (`file`,

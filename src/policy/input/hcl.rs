@@ -39,11 +39,37 @@ use crate::policy::source_map::{Document, Span};
 /// Errors: a syntax error, or blocks that cannot be nested (blocks of one type with different
 /// numbers of labels), as [`Error::at_line`] on `file`.
 pub fn load(text: &str, file: &str) -> crate::Result<Document> {
+    load_with_items(text, file).map(|(document, _)| document)
+}
+
+/// A top-level block or attribute of an HCL file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Item {
+    /// The byte offset where it begins (its first keyword, after any comment before it).
+    pub start: usize,
+    /// For a `resource` or `data` block with a type and a name, its address in the document.
+    pub address: Option<Address>,
+}
+
+/// Where a `resource` or `data` block lives in a document: `resource`/`data`, type, name
+/// (`input.resource.<type>.<name>`).
+pub type Address = (String, String, String);
+
+/// [`load`], and the file's top-level items in order.
+pub fn load_with_items(text: &str, file: &str) -> crate::Result<(Document, Vec<Item>)> {
     let body = hcl_edit::parser::parse_body(text).map_err(|err| {
         let line = err.location().line().max(1);
         let message = err.message().replace('\n', " ");
         Error::at_line(file, line, format!("HCL syntax error: {message}"))
     })?;
+    let items = body
+        .iter()
+        .filter_map(|structure| {
+            let start = structure.span()?.start;
+            let address = structure.as_block().and_then(address);
+            Some(Item { start, address })
+        })
+        .collect();
     let lines = LineIndex::new(text);
     let converter = Converter {
         text,
@@ -51,7 +77,43 @@ pub fn load(text: &str, file: &str) -> crate::Result<Document> {
         lines: &lines,
     };
     let root = converter.body(&body, lines.whole())?;
-    Ok(root.into_document())
+    Ok((root.into_document(), items))
+}
+
+/// The address of a `resource` or `data` block with a type and a name.
+fn address(block: &Block) -> Option<Address> {
+    let kind = block.ident.as_str();
+    match (kind, &block.labels[..]) {
+        ("resource" | "data", [type_name, name]) => Some((
+            kind.to_string(),
+            type_name.as_str().to_string(),
+            name.as_str().to_string(),
+        )),
+        _ => None,
+    }
+}
+
+/// The `resource` and `data` blocks of an HCL text, each with its address and value as the
+/// document holds it (a list of one body); `None` when the text does not parse, or holds an
+/// attribute or another kind of block.
+pub fn resource_blocks(text: &str) -> Option<Vec<(Address, serde_json::Value)>> {
+    let body = hcl_edit::parser::parse_body(text).ok()?;
+    if body.attributes().next().is_some() {
+        return None;
+    }
+    let lines = LineIndex::new(text);
+    let converter = Converter {
+        text,
+        file: "",
+        lines: &lines,
+    };
+    body.blocks()
+        .map(|block| {
+            let node = converter.body(&block.body, converter.span_of(block)).ok()?;
+            let value = serde_json::Value::Array(vec![node.into_value()]);
+            Some((address(block)?, value))
+        })
+        .collect()
 }
 
 /// The argument of a `jsonencode(...)` call as the loader writes one (`${jsonencode({...})}`),

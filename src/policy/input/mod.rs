@@ -8,6 +8,7 @@
 //! Terraform plan JSON is not handled here: the caller recognises plans and gives them as is.
 
 pub mod hcl;
+pub mod hcl_delta;
 pub mod json;
 pub mod yaml;
 
@@ -84,6 +85,24 @@ impl Node {
     pub(crate) fn into_document(self) -> Document {
         let (value, map) = emit(self);
         Document { value, map }
+    }
+
+    /// The JSON value alone.
+    pub(crate) fn into_value(self) -> serde_json::Value {
+        use serde_json::Value;
+        match self.kind {
+            Kind::Null => Value::Null,
+            Kind::Bool(b) => Value::Bool(b),
+            Kind::Number(n) => Value::Number(n),
+            Kind::String(s) => Value::String(s),
+            Kind::Array(items) => Value::Array(items.into_iter().map(Node::into_value).collect()),
+            Kind::Object(entries) => Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(key, item)| (key, item.into_value()))
+                    .collect(),
+            ),
+        }
     }
 }
 
