@@ -438,11 +438,34 @@ impl PolicyText {
     }
 }
 
-/// A JSON document as the engine's input value (undefined if it cannot be converted), read
-/// without copying the document first.
+/// A JSON document as the engine's input value.
 pub fn input_value(document: &Value) -> regorus::Value {
-    use serde::Deserialize;
-    regorus::Value::deserialize(document).unwrap_or(regorus::Value::Undefined)
+    // Built directly: through serde, every string and key was copied into a String first.
+    match document {
+        Value::Null => regorus::Value::Null,
+        Value::Bool(b) => regorus::Value::from(*b),
+        Value::Number(n) => {
+            if let Some(u) = n.as_u64() {
+                regorus::Value::from(u)
+            } else if let Some(i) = n.as_i64() {
+                regorus::Value::from(i)
+            } else {
+                // serde_json holds only finite floats.
+                n.as_f64()
+                    .map_or(regorus::Value::Undefined, regorus::Value::from)
+            }
+        }
+        Value::String(s) => regorus::Value::from(s.as_str()),
+        Value::Array(items) => {
+            regorus::Value::from(items.iter().map(input_value).collect::<Vec<_>>())
+        }
+        Value::Object(entries) => regorus::Value::from(
+            entries
+                .iter()
+                .map(|(k, v)| (regorus::Value::from(k.as_str()), input_value(v)))
+                .collect::<std::collections::BTreeMap<_, _>>(),
+        ),
+    }
 }
 
 /// Parses the files into one engine; a file that is not valid Rego v1 is tried as v0
@@ -457,7 +480,7 @@ pub(crate) fn parse_policies(
     engine.set_strict_builtin_errors(true);
     engine.set_execution_timer_config(ExecutionTimerConfig {
         limit,
-        check_interval: NonZeroU32::new(64).expect("non-zero"),
+        check_interval: NonZeroU32::new(1024).expect("non-zero"),
     });
     engine
         .add_extension(

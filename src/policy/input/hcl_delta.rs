@@ -157,13 +157,19 @@ impl BlockChanges {
 fn pieces(text: &str, keep: impl Fn(usize) -> bool) -> Vec<(usize, &str)> {
     let mut out = Vec::new();
     let mut from = 0;
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        if offset > from && line.starts_with(|c: char| c.is_ascii_alphabetic()) && keep(offset) {
+    let bytes = text.as_bytes();
+    // Line starts, by a byte scan (a search per line costs more on large files).
+    let line_starts = bytes
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i + 1);
+    for offset in line_starts {
+        let letter = bytes.get(offset).is_some_and(u8::is_ascii_alphabetic);
+        if letter && keep(offset) {
             out.push((from, &text[from..offset]));
             from = offset;
         }
-        offset += line.len();
     }
     if from < text.len() || out.is_empty() {
         out.push((from, &text[from..]));

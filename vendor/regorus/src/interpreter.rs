@@ -342,6 +342,7 @@ impl Interpreter {
         }
     }
 
+    #[inline]
     fn execution_timer_tick(&mut self, work_units: u32) -> Result<()> {
         if !self.execution_timer.accumulate(work_units) {
             return Ok(());
