@@ -37,42 +37,36 @@ taggable_types := {
 	"aws_iam_role", "aws_iam_user", "aws_iam_policy",
 }
 
-# The tags value Terraform will apply: a plan's known tags_all, else tags.
-tags_value(values) := values.tags_all if is_object(object.get(values, "tags_all", null))
-
-else := object.get(values, "tags", null)
-
-# Where a finding points: the tags object, else the resource.
-tags_path(r) := array.concat(r.path, ["tags_all"]) if is_object(object.get(r.values, "tags_all", null))
-
-else := array.concat(r.path, ["tags"]) if is_object(object.get(r.values, "tags", null))
-
-else := r.path
-
-# The required keys a tags value lacks. A tag is present when it has a value (an expression
-# counts: it is unknown); no tags at all lack every key.
-missing_tags(tags) := [k | some k in required_tags; object.get(tags, k, "") in {"", null}] if is_object(tags)
-
-else := required_tags
+# What a resource (its `values`) will be tagged with, and where a finding points (after the
+# resource's path): a plan's known tags_all, else its tags object, else nothing (every required
+# key missing, at the resource). Undefined for tags given as an expression (a string: unknown,
+# not judged). One call per resource: this rule looks at most resources of a module.
+tagging(values) := {"tags": values.tags_all, "at": ["tags_all"]} if {
+	is_object(object.get(values, "tags_all", null))
+} else := {"tags": values.tags, "at": ["tags"]} if {
+	is_object(object.get(values, "tags", null))
+} else := {"tags": {}, "at": []} if {
+	not is_string(object.get(values, "tags", null))
+}
 
 remediation := sprintf("Add the tags %s (ownership and environment tags drive cost allocation, alerts and clean-up).", [concat(", ", required_tags)])
 
-# Built as a literal object rather than through lib.finding: this rule gives a finding for
-# most untagged resources, and a function call per finding is a good part of its cost.
+# A tag is present when it has a value (an expression counts: it is unknown). Built as a
+# literal object rather than through lib.finding: this rule gives a finding for most untagged
+# resources, and a function call per finding is a good part of its cost.
 warn contains f if {
 	some type, resources in lib.by_type
 	taggable_types[type]
 	some r in resources
-	value := tags_value(r.values)
-	not is_string(value)
-	missing := missing_tags(value)
+	t := tagging(r.values)
+	missing := [k | some k in required_tags; object.get(t.tags, k, "") in {"", null}]
 	count(missing) > 0
 	f := {
 		"rule": "aws-tags-missing",
 		"severity": "low",
 		"msg": sprintf("%s is missing the required tag%s %s", [r.address, plural(missing), concat(", ", missing)]),
 		"resource": r.address,
-		"path": tags_path(r),
+		"path": array.concat(r.path, t.at),
 		"remediation": remediation,
 	}
 }
