@@ -79,11 +79,11 @@ fn synthetic_range(spec: &synth::TerraformChange) -> (Source, tempfile::TempDir)
 
 fn check(c: &mut Criterion) {
     let (source, _dir) = synthetic_range(&synth::files_200());
-    let loaded = source.load_with_plan().expect("load change");
+    let loaded = source.load_for_policies().expect("load change");
     let (git_change, versions) = (loaded.change, loaded.versions);
     let engine = builtin_engine();
     let (lines_50k, _dir_50k) = synthetic_range(&synth::lines_50k());
-    let loaded_50k = lines_50k.load_with_plan().expect("load change");
+    let loaded_50k = lines_50k.load_for_policies().expect("load change");
     let (change_50k, versions_50k) = (loaded_50k.change, loaded_50k.versions);
 
     let mut group = c.benchmark_group("check");
@@ -96,7 +96,7 @@ fn check(c: &mut Criterion) {
         .warm_up_time(Duration::from_secs(1));
     group.bench_function("engine_builtin", |b| b.iter(|| black_box(builtin_engine())));
     group.bench_function("load_200", |b| {
-        b.iter(|| black_box(source.load_with_plan().expect("load change")))
+        b.iter(|| black_box(source.load_for_policies().expect("load change")))
     });
     group.bench_function("evaluate_files_200", |b| {
         b.iter(|| black_box(evaluate_files(&engine, &git_change, &versions)))

@@ -84,7 +84,7 @@ pub fn load_and_evaluate(
 ) -> Result<Checked> {
     let Source::Plan(path) = source else {
         // The policies are parsed while the change is read.
-        let (loaded, parsed) = rayon::join(|| source.load_with_plan(), || engine_for(args));
+        let (loaded, parsed) = rayon::join(|| source.load_for_policies(), || engine_for(args));
         let LoadedChange {
             change,
             plan,
@@ -150,8 +150,8 @@ pub fn load_and_evaluate(
 
 /// Evaluates `engine`'s policies on a change loaded from `source` (`plan_document`: the
 /// plan's document, for a plan source; `versions`: the changed files' texts), and the
-/// built-in hidden-text rule; a `linked_plan` (a
-/// plan given with a range) is evaluated too, its findings placed on the range's source.
+/// built-in hidden-text rule; a `linked_plan` (a plan given with a range) is evaluated too,
+/// its findings placed on the range's source.
 pub fn evaluate_with(
     engine: &Engine,
     source: &Source,
@@ -194,7 +194,7 @@ fn evaluate_files_of(
             change: plan_change,
             plan: json,
             ..
-        } = Source::Plan(path.to_path_buf()).load_with_plan()?;
+        } = Source::Plan(path.to_path_buf()).load_for_policies()?;
         let json = json.ok_or_else(missing_document)?;
         let name = path.display().to_string();
         let mut from_plan = evaluate_plan(engine, &plan_change, &json, &name);

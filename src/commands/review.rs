@@ -159,7 +159,7 @@ pub fn open(
         change,
         plan: document,
         versions,
-    } = source.load_with_plan()?;
+    } = source.load_for_policies()?;
     let mut ai_hunks: Vec<_> = ai_hunks_of(source, &change, authorship)?
         .into_iter()
         .collect();

@@ -15,7 +15,7 @@ use serde_json::{Map, Value};
 
 use super::engine::Engine;
 use super::finding::Finding;
-use super::input::hcl_delta::BlockChanges;
+use super::input::hcl_delta::{BlockChanges, insert_block};
 
 /// What to evaluate of one base document, given the head document's findings.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -62,12 +62,15 @@ impl BaseDocument {
         }
     }
 
-    /// Its blocks by address (see [`blocks`]), given the `head`'s.
-    fn blocks<'a>(&'a self, head: &'a Value) -> Option<BTreeMap<String, Block<'a>>> {
+    /// Its blocks by address (see [`blocks`]), given the head's.
+    fn blocks<'a>(
+        &'a self,
+        head_blocks: &BTreeMap<String, Block<'a>>,
+    ) -> Option<BTreeMap<String, Block<'a>>> {
         match self {
             BaseDocument::Whole(value) => blocks(value),
             BaseDocument::Changed(changes) => {
-                let mut out = blocks(head)?;
+                let mut out = head_blocks.clone();
                 for (kind, type_name, name) in &changes.removed {
                     out.remove(&address(kind, type_name, name));
                 }
@@ -95,7 +98,9 @@ pub fn plan(
     base: &BaseDocument,
 ) -> BasePlan {
     let rules = rules_to_repeat(engine, findings);
-    let (Some(head_blocks), Some(base_blocks)) = (blocks(head), base.blocks(head)) else {
+    let Some((head_blocks, base_blocks)) =
+        blocks(head).and_then(|h| base.blocks(&h).map(|b| (h, b)))
+    else {
         return BasePlan {
             whole: rules,
             ..BasePlan::default()
@@ -166,7 +171,7 @@ pub fn plan(
 }
 
 /// A `resource` or `data` block of a Terraform document.
-#[derive(Debug, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 struct Block<'a> {
     /// `resource` or `data`.
     kind: &'a str,
@@ -223,17 +228,13 @@ fn reduced(doc: &Value, keep: &[&Block]) -> Value {
         })
         .unwrap_or_default();
     for block in keep {
-        let kind = out
-            .entry(block.kind)
-            .or_insert_with(|| Value::Object(Map::new()));
-        if let Some(types) = kind.as_object_mut() {
-            let named = types
-                .entry(block.type_name)
-                .or_insert_with(|| Value::Object(Map::new()));
-            if let Some(named) = named.as_object_mut() {
-                named.insert(block.name.to_string(), block.value.clone());
-            }
-        }
+        insert_block(
+            &mut out,
+            block.kind,
+            block.type_name,
+            block.name,
+            block.value.clone(),
+        );
     }
     Value::Object(out)
 }

@@ -64,6 +64,13 @@ impl Rule {
         format!("{}.{}", self.package, self.name)
     }
 
+    /// Whether `id` is [`Rule::default_id`], told without building it.
+    pub fn is_default_id(&self, id: &str) -> bool {
+        id.strip_prefix(self.package.as_str())
+            .and_then(|rest| rest.strip_prefix('.'))
+            == Some(self.name.as_str())
+    }
+
     /// True for rules of the built-in pack.
     pub fn is_builtin(&self) -> bool {
         self.file.starts_with(super::bundle::BUILTIN_PREFIX)
@@ -238,12 +245,9 @@ impl Engine {
                 user_found
                     || !rule.is_builtin()
                     || found.iter().any(|(i, _)| *i == r)
-                    || ids.iter().any(|id| {
-                        id.strip_prefix(rule.package.as_str())
-                            .and_then(|rest| rest.strip_prefix('.'))
-                            == Some(rule.name.as_str())
-                            || self.texts[r].quotes(id)
-                    })
+                    || ids
+                        .iter()
+                        .any(|id| rule.is_default_id(id) || self.texts[r].quotes(id))
             })
             .collect()
     }

@@ -184,11 +184,11 @@ fn diff_commits_with_texts(
             here.push((idx, (file_change(repo, &fact, binary, hunks)?, None)));
         }
     }
-    let workdir = repo.path().to_path_buf();
+    let git_dir = repo.path().to_path_buf();
     let mut files: Vec<(usize, (FileChange, Option<super::FileVersions>))> = facts
         .par_iter()
         .map_init(
-            || Repository::open(&workdir).map_err(git_err),
+            || Repository::open(&git_dir).map_err(git_err),
             |opened, (idx, fact)| {
                 let repository = opened
                     .as_ref()
@@ -256,6 +256,20 @@ impl DeltaFacts {
             blob(self.old_id, self.old_mode),
             blob(self.new_id, self.new_mode),
         ]
+    }
+
+    /// The file, with `content` and `hunks` (not yet finished).
+    fn change(&self, content: FileContent, hunks: Vec<Hunk>) -> FileChange {
+        FileChange {
+            old_path: self.old_path.clone(),
+            new_path: self.new_path.clone(),
+            status: self.status,
+            content,
+            old_mode: self.old_mode,
+            new_mode: self.new_mode,
+            similarity: None,
+            hunks,
+        }
     }
 }
 
@@ -381,22 +395,6 @@ fn oversized_file(repo: &Repository, fact: &DeltaFacts) -> Result<Option<FileCha
     let mut change = fact.change(FileContent::TooLarge, vec![hunk]);
     change.finish();
     Ok(Some(change))
-}
-
-impl DeltaFacts {
-    /// The file, with `content` and `hunks` (not yet finished).
-    fn change(&self, content: FileContent, hunks: Vec<Hunk>) -> FileChange {
-        FileChange {
-            old_path: self.old_path.clone(),
-            new_path: self.new_path.clone(),
-            status: self.status,
-            content,
-            old_mode: self.old_mode,
-            new_mode: self.new_mode,
-            similarity: None,
-            hunks,
-        }
-    }
 }
 
 /// The changed file `fact` describes, whose diff found it `binary` or gave `hunks`.

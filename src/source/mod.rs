@@ -39,7 +39,7 @@ impl Source {
 
     /// Reads and parses the source, with what the policies read besides the hunks: a plan's
     /// document (so the file is read once) and the changed files' texts.
-    pub fn load_with_plan(&self) -> Result<LoadedChange> {
+    pub fn load_for_policies(&self) -> Result<LoadedChange> {
         self.load_source(true)
     }
 

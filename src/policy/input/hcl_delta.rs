@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeSet, HashMap, VecDeque};
 
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use super::hcl::{Address, Item, resource_blocks};
 
@@ -48,25 +48,33 @@ impl BlockChanges {
                 object.remove(kind);
             }
         }
-        for ((kind, type_name, name), value) in &self.added {
-            let Some(object) = doc.as_object_mut() else {
-                continue;
-            };
-            let types = object
-                .entry(kind.as_str())
-                .or_insert_with(|| Value::Object(Default::default()));
-            if let Some(named) = types
-                .as_object_mut()
-                .map(|t| {
-                    t.entry(type_name.as_str())
-                        .or_insert_with(|| Value::Object(Default::default()))
-                })
-                .and_then(Value::as_object_mut)
-            {
-                named.insert(name.clone(), value.clone());
+        if let Some(object) = doc.as_object_mut() {
+            for ((kind, type_name, name), value) in &self.added {
+                insert_block(object, kind, type_name, name, value.clone());
             }
         }
         doc
+    }
+}
+
+/// Puts a block's `value` at `doc[kind][type_name][name]`, making the objects on the way.
+pub fn insert_block(
+    doc: &mut Map<String, Value>,
+    kind: &str,
+    type_name: &str,
+    name: &str,
+    value: Value,
+) {
+    let types = doc.entry(kind).or_insert_with(|| Value::Object(Map::new()));
+    if let Some(named) = types
+        .as_object_mut()
+        .map(|t| {
+            t.entry(type_name)
+                .or_insert_with(|| Value::Object(Map::new()))
+        })
+        .and_then(Value::as_object_mut)
+    {
+        named.insert(name.to_string(), value);
     }
 }
 
