@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 use std::num::NonZeroU32;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use regorus::utils::limits::ExecutionTimerConfig;
@@ -106,6 +106,10 @@ pub enum Outcome {
 #[derive(Clone)]
 pub struct Engine {
     engine: regorus::Engine,
+    /// Engines that evaluated an input without an error, ready for the next: a reused engine
+    /// keeps what regorus worked out about the policies' call sites, which a fresh clone of
+    /// `engine` works out again. Shared by clones of this engine (same policies).
+    idle: Arc<Mutex<Vec<regorus::Engine>>>,
     rules: Vec<Rule>,
     /// Packages that define an `exception` rule.
     exception_packages: Vec<String>,
@@ -193,6 +197,7 @@ impl Engine {
         }
         Ok(Engine {
             engine,
+            idle: Arc::default(),
             rules,
             exception_packages,
             reads_hunks,
@@ -254,16 +259,27 @@ impl Engine {
 
     /// [`Engine::evaluate_value`] with only the rules `only` (indexes into [`Engine::rules`]).
     pub fn evaluate_rules(&self, input: regorus::Value, only: &[usize]) -> Vec<Outcome> {
-        self.outcomes(input, only).0
+        let (outcomes, used) = self.outcomes(input, only);
+        if let (
+            Some(Used {
+                engine,
+                clean: true,
+            }),
+            Ok(mut idle),
+        ) = (used, self.idle.lock())
+        {
+            idle.push(engine);
+        }
+        outcomes
     }
 
     /// [`Engine::evaluate_value`] on a large input (a plan): the evaluated engine, which holds
     /// every rule's computed value, is freed on a background thread ([`crate::discard`]).
     pub fn evaluate_large(&self, input: regorus::Value) -> Vec<Outcome> {
         let all: Vec<usize> = (0..self.rules.len()).collect();
-        let (outcomes, engine) = self.outcomes(input, &all);
-        if let Some(engine) = engine {
-            crate::discard::later(engine);
+        let (outcomes, used) = self.outcomes(input, &all);
+        if let Some(used) = used {
+            crate::discard::later(used.engine);
         }
         outcomes
     }
@@ -306,13 +322,18 @@ impl Engine {
             .any(|t| t.starts_with(provider.types))
     }
 
+    /// An engine to evaluate with: an idle one, or a new clone of the parsed policies.
+    fn engine(&self) -> regorus::Engine {
+        self.idle
+            .lock()
+            .ok()
+            .and_then(|mut idle| idle.pop())
+            .unwrap_or_else(|| self.engine.clone())
+    }
+
     /// The outcomes of the rules `only` on `input`, and the engine that evaluated them (none
     /// when no rule applies).
-    fn outcomes(
-        &self,
-        input: regorus::Value,
-        only: &[usize],
-    ) -> (Vec<Outcome>, Option<regorus::Engine>) {
+    fn outcomes(&self, input: regorus::Value, only: &[usize]) -> (Vec<Outcome>, Option<Used>) {
         let mut types = None;
         let only: Vec<usize> = only
             .iter()
@@ -323,11 +344,14 @@ impl Engine {
         if only.is_empty() {
             return (Vec::new(), None);
         }
-        let mut engine = self.engine.clone();
+        let mut engine = self.engine();
         engine.set_input(input);
+        let mut failed = false;
         let mut exempt: Vec<(String, String)> = Vec::new();
         for package in &self.exception_packages {
-            if let Ok(v) = engine.eval_rule(format!("data.{package}.exception")) {
+            let exceptions = engine.eval_rule(format!("data.{package}.exception"));
+            failed |= exceptions.is_err();
+            if let Ok(v) = exceptions {
                 for names in values(&v) {
                     for name in names
                         .as_array()
@@ -368,14 +392,31 @@ impl Engine {
                         .into_iter()
                         .map(|value| Outcome::Result { rule: i, value }),
                 ),
-                Err(e) => out.push(Outcome::Error {
-                    rule: i,
-                    message: one_line(&e.to_string()),
-                }),
+                Err(e) => {
+                    failed = true;
+                    out.push(Outcome::Error {
+                        rule: i,
+                        message: one_line(&e.to_string()),
+                    });
+                }
             }
         }
-        (out, Some(engine))
+        (
+            out,
+            Some(Used {
+                engine,
+                clean: !failed,
+            }),
+        )
     }
+}
+
+/// An engine after an evaluation.
+struct Used {
+    engine: regorus::Engine,
+    /// Whether every rule and exception evaluated without an error (only such an engine is
+    /// used again).
+    clean: bool,
 }
 
 impl Engine {
@@ -716,6 +757,40 @@ mod tests {
                 "p.rego:4: `concat` expects array/set of strings."
             ))
         );
+    }
+
+    #[test]
+    fn an_engine_that_met_an_error_is_not_used_again() {
+        let b = bundle(&[(
+            "p.rego",
+            "package main\n\ndeny contains msg if {\n  msg := concat(\",\", input.n)\n}\n",
+        )]);
+        let engine = Engine::new(&b, &Namespaces::default(), DEFAULT_TIME_LIMIT).unwrap();
+        let idle = || engine.idle.lock().unwrap().len();
+        assert!(matches!(
+            engine.evaluate(&json!({"n": 5}))[..],
+            [Outcome::Error { .. }]
+        ));
+        assert_eq!(idle(), 0);
+        for _ in 0..2 {
+            assert_eq!(results(&engine, json!({"n": ["a", "b"]})).len(), 1);
+            assert_eq!(idle(), 1);
+        }
+    }
+
+    #[test]
+    fn an_engine_used_again_gives_what_a_fresh_one_gives() {
+        let used = Engine::builtin();
+        for (name, input) in corpus_inputs() {
+            let mut fresh = used.clone();
+            fresh.idle = Arc::default();
+            assert_eq!(
+                used.evaluate_value(input.clone()),
+                fresh.evaluate_value(input),
+                "{name}"
+            );
+        }
+        assert_eq!(used.idle.lock().unwrap().len(), 1);
     }
 
     #[test]

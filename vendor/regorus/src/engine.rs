@@ -1475,6 +1475,7 @@ impl Engine {
                 .set_modules(self.modules.clone(), self.parser_contexts.clone());
 
             self.interpreter.clear_builtins_cache();
+            self.interpreter.clear_resolutions();
             // clean_internal_evaluation_state will set data to an efficient clont of use supplied init_data
             // Initialize the with-document with initial data values.
             // with-modifiers will be applied to this document.

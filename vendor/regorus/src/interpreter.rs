@@ -466,10 +466,15 @@ impl Interpreter {
         self.contexts = vec![];
         self.rule_values.clear();
         self.builtins_cache.clear();
+        self.reset_execution_timer_state();
+    }
+
+    /// Forgets what call sites resolved to, call statements' output arguments and modules'
+    /// paths: due when the modules, functions or extensions change, not between evaluations.
+    pub fn clear_resolutions(&mut self) {
         self.call_targets.clear();
         self.extra_args.clear();
         self.module_paths.clear();
-        self.reset_execution_timer_state();
     }
 
     #[cfg(all(feature = "allocator-memory-limits", not(miri)))]
@@ -4808,6 +4813,8 @@ impl Interpreter {
     ) -> Result<()> {
         if let MapEntry::Vacant(v) = self.extensions.entry(path) {
             v.insert((nargs, Rc::new(extension)));
+            // A call site resolved to a builtin of the same name must now reach the extension.
+            self.clear_resolutions();
             Ok(())
         } else {
             bail!("extension already added");
