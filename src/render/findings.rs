@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use super::json::Stream;
 use super::long_line::shown_line;
 use super::paint::{self, Palette};
+use super::report_finding::ReportFinding;
 use super::sanitize::sanitize_str;
 use crate::model::{ChangeSet, HunkId, LineKind};
 use crate::policy::blast::BlastRadius;
@@ -179,12 +180,9 @@ pub fn json<'a>(
         .filter(|f| f.origin == Origin::Introduced)
         .count();
     let findings = Stream(move || {
-        eval.findings.iter().map(move |f| {
-            let mut v = json!(f);
-            let on_ai =
-                matches!(&f.anchor, Anchor::Hunks(ids) if ids.iter().any(|i| ai.contains(i)));
-            v["ai_authored"] = Value::Bool(on_ai);
-            v
+        eval.findings.iter().map(move |f| ReportFinding {
+            finding: f,
+            ai_authored: matches!(&f.anchor, Anchor::Hunks(ids) if ids.iter().any(|i| ai.contains(i))),
         })
     });
     let hunks = Stream(move || {

@@ -7,6 +7,7 @@ pub mod inline;
 pub mod json;
 pub mod long_line;
 pub mod paint;
+pub mod report_finding;
 pub mod sanitize;
 pub mod sarif;
 pub mod text;
