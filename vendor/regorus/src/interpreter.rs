@@ -37,7 +37,42 @@ use alloc::collections::{BTreeMap, BTreeSet};
 use anyhow::{anyhow, bail, Result};
 use core::ops::Bound::*;
 
-type Scope = BTreeMap<SourceStr, Value>;
+/// The variables of one scope. A scope holds a handful of variables and is cloned at every
+/// step of a loop (to restore its bindings): a list searched in order costs one allocation to
+/// clone and no tree to walk.
+#[derive(Debug, Clone, Default)]
+struct Scope(Vec<(SourceStr, Value)>);
+
+impl Scope {
+    fn new() -> Scope {
+        Scope(Vec::new())
+    }
+
+    fn get(&self, name: &SourceStr) -> Option<&Value> {
+        let name = name.text();
+        self.0
+            .iter()
+            .find(|(n, _)| n.text() == name)
+            .map(|(_, v)| v)
+    }
+
+    /// Binds `name` to `value`, replacing an earlier binding of the same name.
+    fn insert(&mut self, name: SourceStr, value: Value) {
+        let text = name.text();
+        match self.0.iter_mut().find(|(n, _)| n.text() == text) {
+            Some((_, v)) => *v = value,
+            None => self.0.push((name, value)),
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&SourceStr, &Value)> {
+        self.0.iter().map(|(n, v)| (n, v))
+    }
+
+    fn values_mut(&mut self) -> impl Iterator<Item = &mut Value> {
+        self.0.iter_mut().map(|(_, v)| v)
+    }
+}
 type ExprLookup = Lookup<Value>;
 
 #[cfg(feature = "azure_policy")]
@@ -342,12 +377,19 @@ impl Interpreter {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn execution_timer_tick(&mut self, work_units: u32) -> Result<()> {
         if !self.execution_timer.accumulate(work_units) {
             return Ok(());
         }
+        self.execution_timer_check()
+    }
 
+    /// The clock read of [`Self::execution_timer_tick`], once every check interval: kept out
+    /// of line so that the tick, paid on every expression, stays a counter update.
+    #[cold]
+    #[inline(never)]
+    fn execution_timer_check(&mut self) -> Result<()> {
         let Some(now) = monotonic_now() else {
             return Ok(());
         };
@@ -1611,7 +1653,7 @@ impl Interpreter {
 
     fn clear_scope(scope: &mut Scope) {
         // Set each value to undefined. This is equivalent to removing the key.
-        for (_, v) in scope.iter_mut() {
+        for v in scope.values_mut() {
             *v = Value::Undefined;
         }
     }
@@ -3837,7 +3879,7 @@ impl Interpreter {
 
     fn get_value_chained(mut obj: Value, path: &[&str]) -> Value {
         for p in path {
-            obj = obj[&Value::String(p.to_string().into())].clone();
+            obj = obj.index_str(p).clone();
         }
         obj
     }

@@ -1746,6 +1746,29 @@ impl Value {
     }
 }
 
+impl Value {
+    /// How this value orders against `Value::String(key)`, without building that value: the
+    /// variants before `String` (null, booleans, numbers) are less, those after it greater.
+    pub(crate) fn cmp_str(&self, key: &str) -> core::cmp::Ordering {
+        match self {
+            Value::Null | Value::Bool(_) | Value::Number(_) => core::cmp::Ordering::Less,
+            Value::String(s) => s.as_ref().cmp(key),
+            Value::Array(_) | Value::Set(_) | Value::Object(_) | Value::Undefined => {
+                core::cmp::Ordering::Greater
+            }
+        }
+    }
+
+    /// `self[&Value::String(key)]`, without building the key for an object.
+    pub(crate) fn index_str(&self, key: &str) -> &Value {
+        match self {
+            Value::Object(o) => o.get_str(key).unwrap_or(&Value::Undefined),
+            Value::Set(_) => &self[&Value::from(key)],
+            _ => &Value::Undefined,
+        }
+    }
+}
+
 impl ops::Index<&Value> for Value {
     type Output = Value;
 

@@ -90,6 +90,19 @@ impl Object {
         self.len() == 0
     }
 
+    /// The value under the string key `key`, looked up without building a `Value` for the
+    /// key when the object is frozen.
+    pub fn get_str(&self, key: &str) -> Option<&Value> {
+        match &self.repr {
+            Repr::Empty => None,
+            Repr::Frozen(v) => match v.binary_search_by(|(k, _)| k.cmp_str(key)) {
+                Ok(i) => Some(&v[i].1),
+                Err(_) => None,
+            },
+            Repr::BTree(m) => m.get(&Value::from(key)),
+        }
+    }
+
     pub fn get(&self, key: &Value) -> Option<&Value> {
         match &self.repr {
             Repr::Empty => None,
