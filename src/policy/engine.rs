@@ -504,12 +504,13 @@ pub fn input_value(document: &Value) -> regorus::Value {
         Value::Array(items) => {
             regorus::Value::from(items.iter().map(input_value).collect::<Vec<_>>())
         }
-        Value::Object(entries) => regorus::Value::from(
+        // A document's keys come sorted, as the engine stores an object: no tree is built.
+        Value::Object(entries) => regorus::Value::from(regorus::value::Object::from_sorted(
             entries
                 .iter()
                 .map(|(k, v)| (regorus::Value::from(k.as_str()), input_value(v)))
-                .collect::<std::collections::BTreeMap<_, _>>(),
-        ),
+                .collect(),
+        )),
     }
 }
 
@@ -757,6 +758,15 @@ mod tests {
                 "p.rego:4: `concat` expects array/set of strings."
             ))
         );
+    }
+
+    #[test]
+    fn input_values_are_what_regorus_reads_from_the_json() {
+        let doc = json!({"b": 1, "a": {"z": [1, "x", null, 2.5, -3], "c": true}, "": {}});
+        let parsed = regorus::Value::from_json_str(&doc.to_string()).unwrap();
+        let built = input_value(&doc);
+        assert_eq!(built, parsed);
+        assert_eq!(built["a"]["z"][1], regorus::Value::from("x"));
     }
 
     #[test]

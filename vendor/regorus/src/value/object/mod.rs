@@ -243,6 +243,23 @@ impl FromIterator<(Value, Value)> for Object {
     }
 }
 
+impl Object {
+    /// An object of `entries` given in key order without repeats (as a JSON document's sorted
+    /// map gives them), stored as they are: no tree is built. Entries out of order are
+    /// inserted one by one instead.
+    pub fn from_sorted(entries: alloc::vec::Vec<(Value, Value)>) -> Object {
+        if entries.is_empty() {
+            Self { repr: Repr::Empty }
+        } else if entries.windows(2).all(|w| w[0].0 < w[1].0) {
+            Self {
+                repr: Repr::Frozen(entries.into_boxed_slice()),
+            }
+        } else {
+            entries.into_iter().collect()
+        }
+    }
+}
+
 impl From<BTreeMap<Value, Value>> for Object {
     fn from(map: BTreeMap<Value, Value>) -> Self {
         if map.is_empty() {
