@@ -328,8 +328,13 @@ fn blob_file(
         hunks.into_inner()
     };
     let change = file_change(repo, fact, binary, hunks)?;
+    // Checked as UTF-8 first (the fast, word-at-a-time check); only text that is not has its
+    // bad bytes replaced (`from_utf8_lossy` checks byte by byte even when all is well).
     let text = |blob: Option<git2::Blob<'_>>| {
-        blob.map(|b| String::from_utf8_lossy(b.content()).into_owned())
+        blob.map(|b| match std::str::from_utf8(b.content()) {
+            Ok(text) => text.to_owned(),
+            Err(_) => String::from_utf8_lossy(b.content()).into_owned(),
+        })
     };
     let versions =
         (keep_texts && change.content == FileContent::Text).then(|| super::FileVersions {
