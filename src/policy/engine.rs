@@ -678,6 +678,12 @@ mod tests {
         }
     }
 
+    /// An engine of one policy file, `p.rego`, with the default namespace and time limit.
+    fn engine_of(policy: &str) -> Engine {
+        let b = bundle(&[("p.rego", policy)]);
+        Engine::new(&b, &Namespaces::default(), DEFAULT_TIME_LIMIT).unwrap()
+    }
+
     fn results(engine: &Engine, input: Value) -> Vec<(String, Value)> {
         engine
             .evaluate(&input)
@@ -720,11 +726,9 @@ mod tests {
 
     #[test]
     fn exceptions_silence_the_named_rule() {
-        let b = bundle(&[(
-            "p.rego",
+        let engine = engine_of(
             "package main\n\ndeny_root contains \"root\" if input.root\n\nexception contains rules if {\n  input.allowed\n  rules := [\"root\"]\n}\n",
-        )]);
-        let engine = Engine::new(&b, &Namespaces::default(), DEFAULT_TIME_LIMIT).unwrap();
+        );
         assert_eq!(results(&engine, json!({"root": true})).len(), 1);
         assert_eq!(
             results(&engine, json!({"root": true, "allowed": true})).len(),
@@ -734,11 +738,9 @@ mod tests {
 
     #[test]
     fn a_runtime_error_is_reported_for_its_rule_only() {
-        let b = bundle(&[(
-            "p.rego",
+        let engine = engine_of(
             "package main\n\ndeny_bad contains msg if {\n  msg := concat(\",\", input.n)\n}\n\ndeny_good contains \"good\" if true\n",
-        )]);
-        let engine = Engine::new(&b, &Namespaces::default(), DEFAULT_TIME_LIMIT).unwrap();
+        );
         let outcomes = engine.evaluate(&json!({"n": 5}));
         assert!(
             outcomes
@@ -771,11 +773,9 @@ mod tests {
 
     #[test]
     fn an_engine_that_met_an_error_is_not_used_again() {
-        let b = bundle(&[(
-            "p.rego",
+        let engine = engine_of(
             "package main\n\ndeny contains msg if {\n  msg := concat(\",\", input.n)\n}\n",
-        )]);
-        let engine = Engine::new(&b, &Namespaces::default(), DEFAULT_TIME_LIMIT).unwrap();
+        );
         let idle = || engine.idle.lock().unwrap().len();
         assert!(matches!(
             engine.evaluate(&json!({"n": 5}))[..],
