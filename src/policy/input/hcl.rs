@@ -70,13 +70,8 @@ pub fn load_with_items(text: &str, file: &str) -> crate::Result<(Document, Vec<I
             Some(Item { start, address })
         })
         .collect();
-    let lines = LineIndex::new(text);
-    let converter = Converter {
-        text,
-        file,
-        lines: &lines,
-    };
-    let root = converter.body(&body, lines.whole())?;
+    let converter = Converter::new(text, file);
+    let root = converter.body(&body, converter.lines.whole())?;
     Ok((root.into_document(), items))
 }
 
@@ -101,12 +96,7 @@ pub fn resource_blocks(text: &str) -> Option<Vec<(Address, serde_json::Value)>> 
     if body.attributes().next().is_some() {
         return None;
     }
-    let lines = LineIndex::new(text);
-    let converter = Converter {
-        text,
-        file: "",
-        lines: &lines,
-    };
+    let converter = Converter::new(text, "");
     body.blocks()
         .map(|block| {
             let node = converter.body(&block.body, converter.span_of(block)).ok()?;
@@ -132,22 +122,26 @@ pub fn jsonencode_argument(text: &str) -> Option<serde_json::Value> {
     if call.name.is_namespaced() || call.name.name.as_str() != "jsonencode" {
         return None;
     }
-    let lines = LineIndex::new(inner);
-    let converter = Converter {
-        text: inner,
-        file: "",
-        lines: &lines,
-    };
+    let converter = Converter::new(inner, "");
     Some(converter.expr(argument).into_document().value)
 }
 
 struct Converter<'a> {
     text: &'a str,
     file: &'a str,
-    lines: &'a LineIndex,
+    lines: LineIndex,
 }
 
-impl Converter<'_> {
+impl<'a> Converter<'a> {
+    /// A converter of `text`, naming `file` in its errors.
+    fn new(text: &'a str, file: &'a str) -> Self {
+        Converter {
+            text,
+            file,
+            lines: LineIndex::new(text),
+        }
+    }
+
     /// The lines a parsed node occupies (the first line if the parser kept no span).
     fn span_of(&self, node: &impl hcl_edit::Span) -> Span {
         match node.span() {

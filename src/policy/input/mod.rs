@@ -83,33 +83,23 @@ impl Node {
 
     /// The JSON value and a source map with the span of every value, the root's path being `[]`.
     pub(crate) fn into_document(self) -> Document {
-        let (value, map) = emit(self);
-        Document { value, map }
+        let (value, map) = emit(self, true);
+        Document {
+            value,
+            map: map.unwrap_or_default(),
+        }
     }
 
-    /// The JSON value alone.
+    /// The JSON value alone (no source map is built).
     pub(crate) fn into_value(self) -> serde_json::Value {
-        use serde_json::Value;
-        match self.kind {
-            Kind::Null => Value::Null,
-            Kind::Bool(b) => Value::Bool(b),
-            Kind::Number(n) => Value::Number(n),
-            Kind::String(s) => Value::String(s),
-            Kind::Array(items) => Value::Array(items.into_iter().map(Node::into_value).collect()),
-            Kind::Object(entries) => Value::Object(
-                entries
-                    .into_iter()
-                    .map(|(key, item)| (key, item.into_value()))
-                    .collect(),
-            ),
-        }
+        emit(self, false).0
     }
 }
 
-/// The value of `node` and the map of where it and each value inside it live.
-fn emit(node: Node) -> (serde_json::Value, SourceMap) {
+/// The value of `node` and, when `mapped`, the map of where it and each value inside it live.
+fn emit(node: Node, mapped: bool) -> (serde_json::Value, Option<SourceMap>) {
     use serde_json::Value;
-    let mut map = SourceMap::at(node.span);
+    let mut map = mapped.then(|| SourceMap::at(node.span));
     let value = match node.kind {
         Kind::Null => Value::Null,
         Kind::Bool(b) => Value::Bool(b),
@@ -120,8 +110,10 @@ fn emit(node: Node) -> (serde_json::Value, SourceMap) {
                 .into_iter()
                 .enumerate()
                 .map(|(i, item)| {
-                    let (value, inner) = emit(item);
-                    map.attach(Step::Index(i), inner);
+                    let (value, inner) = emit(item, mapped);
+                    if let (Some(map), Some(inner)) = (map.as_mut(), inner) {
+                        map.attach(Step::Index(i), inner);
+                    }
                     value
                 })
                 .collect(),
@@ -130,8 +122,10 @@ fn emit(node: Node) -> (serde_json::Value, SourceMap) {
             entries
                 .into_iter()
                 .map(|(key, item)| {
-                    let (value, inner) = emit(item);
-                    map.attach(Step::Key(key.clone()), inner);
+                    let (value, inner) = emit(item, mapped);
+                    if let (Some(map), Some(inner)) = (map.as_mut(), inner) {
+                        map.attach(Step::Key(key.clone()), inner);
+                    }
                     (key, value)
                 })
                 .collect(),
